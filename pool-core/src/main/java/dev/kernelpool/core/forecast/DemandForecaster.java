@@ -1,0 +1,17 @@
+package dev.kernelpool.core.forecast;
+
+import dev.kernelpool.core.snapshot.LaunchSeries;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Predicts how many launches of one profile will come. Implementations are pure: the same
+ * series, instant and horizon give the same answer.
+ */
+public interface DemandForecaster {
+  /** A stable name, used in configuration and reports. */
+  String name();
+
+  /** Expected launches in {@code [now, now + horizon)}, never negative. */
+  double expectedLaunches(LaunchSeries series, Instant now, Duration horizon);
+}

@@ -1,0 +1,31 @@
+package dev.kernelpool.core.plan;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plan for every namespace of a snapshot, sorted by namespace name. */
+public record Plan(Instant at, List<NamespacePlan> namespaces) {
+  public Plan {
+    namespaces = List.copyOf(namespaces);
+  }
+
+  /** Every action, namespace by namespace. */
+  public List<PlanAction> actions() {
+    List<PlanAction> all = new ArrayList<>();
+    for (NamespacePlan ns : namespaces) {
+      all.addAll(ns.actions());
+    }
+    return all;
+  }
+
+  /** Whether the plan changes nothing. */
+  public boolean isEmpty() {
+    for (NamespacePlan ns : namespaces) {
+      if (!ns.actions().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.kernelpool.core.plan;
+
+import dev.kernelpool.core.forecast.RankedProfile;
+import java.util.List;
+
+/**
+ * Splits a namespace's budget across its ranked profiles: first each profile's minimum, in rank
+ * order, then what demand asks for, highest-ranked first. Where the pool's share of a small quota
+ * cannot hold one kernel, the small-quota rule may grant the top profile one.
+ */
+final class TargetAllocator {
+  private final PoolPolicy policy;
+
+  TargetAllocator(PoolPolicy policy) {
+    this.policy = policy;
+  }
+
+  /**
+   * The allocation for one namespace.
+   *
+   * @param desired per ranked profile, what demand and rules ask for
+   * @param targets per ranked profile, what the budget allows
+   * @param creationCap the cap creations must respect: the pool cap, raised to one kernel where
+   *     the small-quota rule applied
+   */
+  record Allocation(int[] desired, int[] targets, Room creationCap) {}
+
+  /**
+   * @param footprints per ranked profile, projected onto the rooms' names
+   * @param poolCap the 10% rule
+   * @param usageRoom the 95% rule
+   */
+  Allocation allocate(List<RankedProfile> ranked, long[][] footprints, Room poolCap, Room usageRoom) {
+    int n = ranked.size();
+    int[] desired = new int[n];
+    int[] mins = new int[n];
+    for (int i = 0; i < n; i++) {
+      RankedProfile r = ranked.get(i);
+      ProfileRule rule = policy.ruleFor(r.profile());
+      int fromDemand =
+          r.expectedLaunches() > 0 && r.launchesPerHour() >= policy.demand().minLaunchesPerHour()
+              ? (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(r.expectedLaunches()))
+              : 0;
+      desired[i] = Math.max(rule.min(), Math.min(rule.max(), fromDemand));
+      mins[i] = rule.min();
+    }
+    int[] targets = new int[n];
+    Room keep = poolCap.min(usageRoom);
+    fill(mins, footprints, targets, keep);
+    fill(desired, footprints, targets, keep);
+
+    Room creationCap = poolCap.copy();
+    if (sum(targets) == 0) {
+      int top = firstPositive(desired);
+      if (top >= 0 && smallQuotaApplies(ranked.get(top), footprints[top], poolCap, usageRoom)) {
+        targets[top] = 1;
+        creationCap.raiseTo(footprints[top]);
+      }
+    }
+    return new Allocation(desired, targets, creationCap);
+  }
+
+  private static void fill(int[] wanted, long[][] footprints, int[] targets, Room left) {
+    for (int i = 0; i < wanted.length; i++) {
+      int more = wanted[i] - targets[i];
+      if (more > 0) {
+        int granted = (int) Math.min(more, left.copies(footprints[i]));
+        if (granted > 0) {
+          targets[i] += granted;
+          left.take(footprints[i], granted);
+        }
+      }
+    }
+  }
+
+  private boolean smallQuotaApplies(
+      RankedProfile top, long[] footprint, Room poolCap, Room usageRoom) {
+    SmallQuotaRule rule = policy.smallQuota();
+    return rule.enabled()
+        && top.launchesPerHour() >= rule.minLaunchesPerHour()
+        && top.launchesPerHour() > 0
+        && poolCap.copies(footprint) == 0
+        && usageRoom.copies(footprint) >= 1;
+  }
+
+  static int sum(int[] values) {
+    int total = 0;
+    for (int v : values) {
+      total += v;
+    }
+    return total;
+  }
+
+  private static int firstPositive(int[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] > 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

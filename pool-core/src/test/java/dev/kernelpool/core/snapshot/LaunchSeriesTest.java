@@ -1,0 +1,26 @@
+package dev.kernelpool.core.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LaunchSeriesTest {
+
+  @Test
+  void countsLaunchesInHalfOpenIntervals() {
+    LaunchSeries s = LaunchSeries.ofEpochMillis(30, 10, 20, 20, 40);
+
+    assertThat(s.countMillis(10, 40)).isEqualTo(4);
+    assertThat(s.countMillis(20, 21)).isEqualTo(2);
+    assertThat(s.countMillis(41, 100)).isZero();
+    assertThat(s.countMillis(40, 10)).isZero();
+  }
+
+  @Test
+  void plusKeepsOrderAndSinceTrimsTheHead() {
+    LaunchSeries s = LaunchSeries.ofEpochMillis(10, 30).plus(20).plus(5);
+
+    assertThat(s).isEqualTo(LaunchSeries.ofEpochMillis(5, 10, 20, 30));
+    assertThat(s.since(15)).isEqualTo(LaunchSeries.ofEpochMillis(20, 30));
+  }
+}
