@@ -1,0 +1,83 @@
+package dev.kernelpool.bridge.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kernelpool.bridge.wire.ConnectionFiles;
+import dev.kernelpool.bridge.wire.ConnectionInfo;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * What a launcher reports about the kernel it started: the connection info plus the launcher's
+ * pid, process group, comm port and the kernel id it was started for.
+ */
+public record LauncherResponse(
+    ConnectionInfo connectionInfo, String kernelId, OptionalLong pid, OptionalLong pgid, OptionalInt commPort) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public LauncherResponse {
+    Objects.requireNonNull(connectionInfo, "connectionInfo");
+    if (kernelId == null || kernelId.isBlank()) {
+      throw new IllegalArgumentException("connection info: missing kernel_id");
+    }
+    Objects.requireNonNull(pid, "pid");
+    Objects.requireNonNull(pgid, "pgid");
+    Objects.requireNonNull(commPort, "commPort");
+  }
+
+  /** Parses the decrypted JSON. */
+  public static LauncherResponse fromJson(byte[] json) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("connection info is not JSON");
+    }
+    ConnectionInfo info = ConnectionFiles.parse(node);
+    JsonNode id = node.get("kernel_id");
+    return new LauncherResponse(
+        info,
+        id == null ? null : id.asText(),
+        optionalLong(node, "pid"),
+        optionalLong(node, "pgid"),
+        node.path("comm_port").canConvertToInt() && node.path("comm_port").intValue() > 0
+            ? OptionalInt.of(node.path("comm_port").intValue())
+            : OptionalInt.empty());
+  }
+
+  private static OptionalLong optionalLong(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return OptionalLong.empty();
+    }
+    if (v.isIntegralNumber()) {
+      return OptionalLong.of(v.longValue());
+    }
+    if (v.isTextual() && v.asText().matches("-?\\d{1,18}")) {
+      return OptionalLong.of(Long.parseLong(v.asText()));
+    }
+    throw new IllegalArgumentException("connection info: " + field + " must be an integer");
+  }
+
+  /** The JSON a launcher sends (before encryption). */
+  public byte[] toJson() {
+    ObjectNode node = ConnectionFiles.toJson(connectionInfo);
+    pid.ifPresent(p -> node.put("pid", p));
+    pgid.ifPresent(p -> node.put("pgid", p));
+    commPort.ifPresent(p -> node.put("comm_port", p));
+    node.put("kernel_id", kernelId);
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same kernel, reported for another kernel id (what a claim does). */
+  public LauncherResponse withKernelId(String newKernelId) {
+    return new LauncherResponse(connectionInfo, newKernelId, pid, pgid, commPort);
+  }
+}
