@@ -29,6 +29,7 @@ public final class EligibilityCheck {
       return Eligibility.NO_QUOTA;
     }
     if (rules.minRecentLaunches() > 0
+        && ns.declaredProfiles().isEmpty()
         && !ns.history().hasAtLeast(rules.minRecentLaunches(), now.minus(rules.launchWindow()), now)) {
       return Eligibility.NO_RECENT_LAUNCHES;
     }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param optOut a namespace with this label never gets a pool
  * @param optIn when present, only namespaces with this label get a pool
  * @param launchWindow how far back launches count as recent
- * @param minRecentLaunches launches within the window a namespace needs; 0 disables the rule
+ * @param minRecentLaunches launches within the window a namespace needs; 0 disables the rule, and
+ *     a namespace with declared profiles does not need them
  */
 public record EligibilityRules(
     Optional<LabelRule> optOut,

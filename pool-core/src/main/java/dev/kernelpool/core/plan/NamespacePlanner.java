@@ -239,7 +239,10 @@ final class NamespacePlanner {
     return expired;
   }
 
-  /** Profiles launched within the eligibility window, and profiles that have live members. */
+  /**
+   * Profiles launched within the eligibility window, profiles that have live members, and
+   * declared profiles; each once.
+   */
   private List<ProfileRanking.Candidate> candidates(
       NamespaceState ns, Map<PoolProfile, Group> groups, Instant now) {
     List<ProfileRanking.Candidate> candidates = new ArrayList<>(ns.history().series().size() + 2);
@@ -260,6 +263,14 @@ final class NamespacePlanner {
             candidates.add(new ProfileRanking.Candidate(p, s));
           }
         });
+    for (PoolProfile p : ns.declaredProfiles()) {
+      LaunchSeries s = ns.history().of(p);
+      Group g = groups.get(p);
+      boolean listed = s.countMillis(from, to) > 0 || (g != null && !g.live.isEmpty());
+      if (!listed) {
+        candidates.add(new ProfileRanking.Candidate(p, s));
+      }
+    }
     return candidates;
   }
 

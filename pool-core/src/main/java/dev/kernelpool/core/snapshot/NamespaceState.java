@@ -12,13 +12,22 @@ import java.util.Optional;
  * @param quota the namespace's combined resource quota, empty when it has none
  * @param members the pool's members in this namespace, in every state
  * @param history launches in this namespace per profile
+ * @param declaredProfiles profiles an operator declared for this namespace: always candidates for
+ *     the pool (their profile rules' minimums apply even before any launch)
  */
 public record NamespaceState(
     String name,
     Map<String, String> labels,
     Optional<Quota> quota,
     List<PoolMember> members,
-    LaunchHistory history) {
+    LaunchHistory history,
+    List<PoolProfile> declaredProfiles) {
+
+  /** A namespace without declared profiles. */
+  public NamespaceState(
+      String name, Map<String, String> labels, Optional<Quota> quota, List<PoolMember> members, LaunchHistory history) {
+    this(name, labels, quota, members, history, List.of());
+  }
 
   public NamespaceState {
     if (name == null || name.isBlank()) {
@@ -28,6 +37,12 @@ public record NamespaceState(
     Objects.requireNonNull(quota, "quota");
     members = List.copyOf(members);
     Objects.requireNonNull(history, "history");
+    declaredProfiles = declaredProfiles.stream().distinct().toList();
+    for (PoolProfile p : declaredProfiles) {
+      if (!p.namespace().equals(name)) {
+        throw new IllegalArgumentException("declared profile of namespace " + p.namespace() + " listed under " + name);
+      }
+    }
     for (PoolMember m : members) {
       if (!m.profile().namespace().equals(name)) {
         throw new IllegalArgumentException(

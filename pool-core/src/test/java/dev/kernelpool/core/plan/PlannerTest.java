@@ -286,6 +286,23 @@ class PlannerTest {
   }
 
   @Test
+  void declaredProfilesArePooledBeforeAnyLaunch() {
+    PoolPolicy bounded = POLICY.withProfiles(List.of(new ProfileRule("python3", "*", 2, 4)));
+    NamespaceState base = namespace("team-a").quota("cpu=100", "").build(FULL);
+    NamespaceState declared =
+        new NamespaceState(
+            base.name(), base.labels(), base.quota(), base.members(), base.history(), List.of(PY, PY));
+
+    NamespacePlan plan =
+        planner(bounded).plan(new ClusterSnapshot(List.of(declared))).namespaces().get(0);
+
+    assertThat(plan.eligibility()).isEqualTo(Eligibility.ELIGIBLE);
+    assertThat(describe(plan)).containsExactly("create 2 python3 BELOW_TARGET");
+    assertThat(planOne(bounded, namespace("team-a").quota("cpu=100", "")).eligibility())
+        .isEqualTo(Eligibility.NO_RECENT_LAUNCHES);
+  }
+
+  @Test
   void minimumsAreServedBeforeDemandOfHigherRankedProfiles() {
     PoolPolicy bounded = POLICY.withProfiles(List.of(new ProfileRule("spark", "*", 2, 2)));
     // cap 10 cpu: spark's minimum (2 x 2 cpu) first, python gets the remaining 6.
