@@ -1,0 +1,36 @@
+package dev.kernelpool.bridge.backend;
+
+import dev.kernelpool.bridge.pool.PoolKernel;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs pool kernels. A started kernel's launcher reports its connection info to the sidecar's
+ * response address with the pool kernel's id as its kernel id.
+ */
+public interface KernelBackend extends AutoCloseable {
+
+  /** The namespaces pools may live in, with their labels and quotas. */
+  List<NamespaceView> namespaces();
+
+  /** Starts a pool kernel of {@code profile}; returns once the start was requested. */
+  void start(String memberId, PoolProfile profile) throws BackendException;
+
+  /** Stops a pool kernel; best effort, never throws. */
+  void stop(PoolKernel kernel);
+
+  /**
+   * Binds a taken kernel to the EG kernel it now serves, before its connection info goes to EG
+   * (Kubernetes: relabel the pod with EG's kernel id). Throwing means the kernel must not be
+   * handed out.
+   */
+  void bind(PoolKernel kernel, String egKernelId) throws BackendException;
+
+  /** Sets the callback told the id of a pool kernel whose process or pod went away. */
+  void onKernelGone(Consumer<String> callback);
+
+  /** Stops every kernel the pool still owns. */
+  @Override
+  void close();
+}

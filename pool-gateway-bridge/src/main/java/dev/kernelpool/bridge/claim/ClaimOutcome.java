@@ -1,0 +1,47 @@
+package dev.kernelpool.bridge.claim;
+
+/** What a claim came to, with the HTTP status the claim API answers with. */
+public sealed interface ClaimOutcome permits ClaimOutcome.Hit, ClaimOutcome.Miss, ClaimOutcome.Failed {
+  int status();
+
+  String result();
+
+  /** A warm kernel was handed to EG. */
+  record Hit(String poolKernel, double claimMillis) implements ClaimOutcome {
+    @Override
+    public int status() {
+      return 200;
+    }
+
+    @Override
+    public String result() {
+      return "hit";
+    }
+  }
+
+  /** No warm kernel matched; the script launches cold. */
+  record Miss(String reason, String message) implements ClaimOutcome {
+    @Override
+    public int status() {
+      return 404;
+    }
+
+    @Override
+    public String result() {
+      return "miss";
+    }
+  }
+
+  /** A kernel was taken but could not be handed over; it was discarded, the script launches cold. */
+  record Failed(String reason, String message) implements ClaimOutcome {
+    @Override
+    public int status() {
+      return 502;
+    }
+
+    @Override
+    public String result() {
+      return "error";
+    }
+  }
+}

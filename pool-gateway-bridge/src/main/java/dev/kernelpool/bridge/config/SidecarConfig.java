@@ -1,0 +1,166 @@
+package dev.kernelpool.bridge.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kernelpool.bridge.claim.KernelspecTemplate;
+import dev.kernelpool.bridge.sidecar.PoolController;
+import dev.kernelpool.core.eligibility.EligibilityRules;
+import dev.kernelpool.core.eligibility.LabelRule;
+import dev.kernelpool.core.evict.LifecycleRules;
+import dev.kernelpool.core.plan.DemandRules;
+import dev.kernelpool.core.plan.PoolPolicy;
+import dev.kernelpool.core.plan.ProfileRule;
+import dev.kernelpool.core.plan.SmallQuotaRule;
+import dev.kernelpool.core.quota.FootprintRule;
+import dev.kernelpool.core.quota.SizingRules;
+import dev.kernelpool.core.resource.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything the sidecar is configured with. Read from YAML by {@link #read(Path)}; every key has
+ * a default (see {@code docs/configuration.md}), so an empty file is a working local setup.
+ *
+ * @param httpHost the claim API and status endpoints bind here (loopback by default)
+ * @param token the shared token claims must present; empty means read {@code tokenFile}, or
+ *     generate one into the work directory
+ * @param claimTimeout how long one step of a claim (personalize, deliver) may take
+ * @param personalizeCode extra Python run silently in a kernel at claim time
+ * @param forecastLookback the trailing window of the launch-frequency forecaster
+ */
+public record SidecarConfig(
+    String httpHost,
+    int httpPort,
+    String token,
+    Optional<Path> tokenFile,
+    String listenerHost,
+    int listenerPort,
+    Duration claimTimeout,
+    String personalizeCode,
+    String python,
+    Path workDir,
+    String namespace,
+    String bindIp,
+    PoolPolicy policy,
+    Duration forecastLookback,
+    List<KernelspecTemplate> kernelspecs,
+    PoolController.Settings controller) {
+
+  public SidecarConfig {
+    kernelspecs = List.copyOf(kernelspecs);
+  }
+
+  /** The configuration of an empty file: one python3 kernelspec, two warm kernels, local backend. */
+  public static SidecarConfig defaults() {
+    return parse(new ObjectMapper().createObjectNode());
+  }
+
+  public static SidecarConfig read(Path file) {
+    try {
+      JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+      return parse(tree);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read YAML: " + e.getMessage());
+    }
+  }
+
+  public static SidecarConfig parseYaml(String yaml) {
+    try {
+      return parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read YAML: " + e.getMessage());
+    }
+  }
+
+  static SidecarConfig parse(JsonNode tree) {
+    ConfigNode root = new ConfigNode("", tree)
+        .allowOnly("http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller");
+    ConfigNode http = root.child("http").allowOnly("host", "port");
+    ConfigNode listener = root.child("responseListener").allowOnly("host", "port");
+    ConfigNode claim = root.child("claim").allowOnly("timeout", "personalizeCode");
+    ConfigNode local = root.child("local").allowOnly("python", "workDir", "namespace", "bindIp");
+    ConfigNode controller = root.child("controller").allowOnly("resync", "heartbeat", "readyTimeout");
+    try {
+      List<KernelspecTemplate> specs = new ArrayList<>();
+      List<ProfileRule> rules = new ArrayList<>();
+      List<ConfigNode> specNodes = root.list("kernelspecs");
+      if (!root.has("kernelspecs")) {
+        specs.add(new KernelspecTemplate("python3", "local/python3", Resources.parse("cpu=500m,memory=512Mi"),
+            OptionalLong.empty(), OptionalLong.empty(), List.of(), "", ""));
+        rules.add(new ProfileRule("python3", "*", 2, 4));
+      }
+      for (ConfigNode s : specNodes) {
+        s.allowOnly("name", "image", "resources", "uid", "gid", "volumes", "serviceAccount", "warmupCode", "min", "max");
+        String name = s.string("name", null);
+        if (name == null) {
+          throw new ConfigException(s.path() + ".name: required");
+        }
+        specs.add(new KernelspecTemplate(
+            name,
+            s.string("image", "local/" + name),
+            Resources.parse(s.quantities("resources")),
+            s.has("uid") ? OptionalLong.of(s.integer("uid", 0, 0, Integer.MAX_VALUE)) : OptionalLong.empty(),
+            s.has("gid") ? OptionalLong.of(s.integer("gid", 0, 0, Integer.MAX_VALUE)) : OptionalLong.empty(),
+            s.strings("volumes"),
+            s.string("serviceAccount", ""),
+            s.string("warmupCode", "")));
+        rules.add(new ProfileRule(name, "*", s.integer("min", 0, 0, 10_000), s.integer("max", Integer.MAX_VALUE, 0, Integer.MAX_VALUE)));
+      }
+      return new SidecarConfig(
+          http.string("host", "127.0.0.1"),
+          http.integer("port", 8765, 0, 65535),
+          root.string("token", ""),
+          Optional.ofNullable(root.string("tokenFile", null)).map(Path::of),
+          listener.string("host", "127.0.0.1"),
+          listener.integer("port", 0, 0, 65535),
+          claim.duration("timeout", Duration.ofSeconds(5)),
+          claim.string("personalizeCode", ""),
+          local.string("python", "/usr/bin/python3"),
+          Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool")),
+          local.string("namespace", "local"),
+          local.string("bindIp", "127.0.0.1"),
+          policy(root.child("policy"), rules),
+          root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
+          specs,
+          new PoolController.Settings(
+              controller.duration("resync", Duration.ofSeconds(30)),
+              controller.duration("heartbeat", Duration.ofSeconds(10)),
+              controller.duration("readyTimeout", Duration.ofSeconds(60))));
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {
+    p.allowOnly("maxPoolFraction", "maxUsageFraction", "noQuotaBudget", "memberTtl", "startTimeout", "horizon",
+        "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour", "initialFootprint", "optOutLabel",
+        "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback");
+    var noQuota = p.quantities("noQuotaBudget");
+    String optOut = p.string("optOutLabel", "kernelpool.dev/pool=disabled");
+    String optIn = p.string("optInLabel", "");
+    return new PoolPolicy(
+        new SizingRules(
+            p.decimal("maxPoolFraction", 0.10),
+            p.decimal("maxUsageFraction", 0.95),
+            Optional.of(noQuota.isEmpty() ? Resources.parse("pods=8,cpu=8,memory=16Gi") : Resources.parse(noQuota))),
+        new EligibilityRules(
+            optOut.isBlank() ? Optional.empty() : Optional.of(LabelRule.parse(optOut)),
+            optIn.isBlank() ? Optional.empty() : Optional.of(LabelRule.parse(optIn)),
+            p.duration("launchWindow", Duration.ofDays(7)),
+            p.integer("minRecentLaunches", 1, 0, Integer.MAX_VALUE)),
+        new LifecycleRules(p.duration("memberTtl", Duration.ofHours(4)), p.duration("startTimeout", Duration.ofMinutes(2))),
+        new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), p.decimal("minLaunchesPerHour", 0)),
+        new SmallQuotaRule(p.bool("smallQuota", true), p.decimal("smallQuotaMinLaunchesPerHour", 1.0)),
+        p.has("initialFootprint") ? new FootprintRule(Resources.parse(p.quantities("initialFootprint"))) : FootprintRule.DEFAULTS,
+        rules);
+  }
+}

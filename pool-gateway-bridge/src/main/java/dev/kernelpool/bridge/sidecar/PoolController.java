@@ -1,0 +1,299 @@
+package dev.kernelpool.bridge.sidecar;
+
+import dev.kernelpool.bridge.backend.BackendException;
+import dev.kernelpool.bridge.backend.KernelBackend;
+import dev.kernelpool.bridge.backend.NamespaceView;
+import dev.kernelpool.bridge.kernel.KernelClient;
+import dev.kernelpool.bridge.kernel.KernelTimeoutException;
+import dev.kernelpool.bridge.kernel.ExecuteResult;
+import dev.kernelpool.bridge.launcher.LauncherResponse;
+import dev.kernelpool.bridge.metrics.PoolMetrics;
+import dev.kernelpool.bridge.pool.KernelConnections;
+import dev.kernelpool.bridge.pool.LaunchRecorder;
+import dev.kernelpool.bridge.pool.PoolKernel;
+import dev.kernelpool.bridge.pool.WarmKernelRegistry;
+import dev.kernelpool.core.plan.NamespacePlan;
+import dev.kernelpool.core.plan.Plan;
+import dev.kernelpool.core.plan.PlanAction;
+import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.core.snapshot.ClusterSnapshot;
+import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.core.snapshot.NamespaceState;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the pool at the planner's plan. Reconciles run one at a time on the controller's own
+ * thread, triggered by claims, launch reports, kernel deaths and a resync timer; triggers that
+ * arrive while one is pending coalesce. Readiness checks (first {@code kernel_info}, then the
+ * profile's warm-up code) and heartbeats run on a small separate pool, so a slow kernel never
+ * delays planning.
+ */
+public final class PoolController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolController.class);
+
+  /**
+   * @param resync how often to plan without a trigger: the safety net
+   * @param heartbeat how often warm kernels are heartbeat-checked
+   * @param readyTimeout how long a reported kernel may take to answer kernel_info and warm up
+   */
+  public record Settings(Duration resync, Duration heartbeat, Duration readyTimeout) {
+    public static final Settings DEFAULTS =
+        new Settings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60));
+  }
+
+  private final KernelBackend backend;
+  private final WarmKernelRegistry registry;
+  private final KernelConnections connections;
+  private final LaunchRecorder launches;
+  private final Planner planner;
+  private final Function<PoolProfile, String> warmupCode;
+  private final PoolMetrics metrics;
+  private final Clock clock;
+  private final Settings settings;
+  private final ScheduledExecutorService loop;
+  private final ExecutorService checks;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
+  private final SecureRandom ids = new SecureRandom();
+  private volatile boolean closed;
+  private volatile boolean paused;
+
+  public PoolController(
+      KernelBackend backend,
+      WarmKernelRegistry registry,
+      KernelConnections connections,
+      LaunchRecorder launches,
+      Planner planner,
+      Function<PoolProfile, String> warmupCode,
+      PoolMetrics metrics,
+      Clock clock,
+      Settings settings) {
+    this.backend = backend;
+    this.registry = registry;
+    this.connections = connections;
+    this.launches = launches;
+    this.planner = planner;
+    this.warmupCode = warmupCode;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.settings = settings;
+    this.loop = Executors.newSingleThreadScheduledExecutor(named("pool-controller", new AtomicInteger()));
+    this.checks = Executors.newFixedThreadPool(4, named("pool-readiness", new AtomicInteger()));
+    backend.onKernelGone(this::kernelGone);
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix, AtomicInteger n) {
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Starts the resync and heartbeat timers and plans once. */
+  public void start() {
+    loop.scheduleWithFixedDelay(() -> trigger("resync"), 0, settings.resync().toMillis(), TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(
+        this::heartbeats, settings.heartbeat().toMillis(), settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Plans and applies soon; coalesces with a reconcile already pending. */
+  public void requestReconcile() {
+    trigger("event");
+  }
+
+  private void trigger(String why) {
+    if (!closed && pending.compareAndSet(false, true)) {
+      try {
+        loop.execute(() -> reconcile(why));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        pending.set(false);
+      }
+    }
+  }
+
+  /**
+   * Pauses or resumes changes to the pool: while paused the controller neither creates nor
+   * deletes pool kernels (claims are still served). For maintenance, and for tests that need a
+   * pool of a fixed size.
+   */
+  public void setPaused(boolean paused) {
+    this.paused = paused;
+    if (!paused) {
+      requestReconcile();
+    }
+  }
+
+  /** The last plan, once the controller has planned. */
+  public Optional<Plan> lastPlan() {
+    return lastPlan.get();
+  }
+
+  /** Whether the controller has planned at least once. */
+  public boolean isReady() {
+    return lastPlan.get().isPresent();
+  }
+
+  private void reconcile(String why) {
+    pending.set(false);
+    if (closed) {
+      return;
+    }
+    try {
+      Instant now = clock.instant();
+      List<NamespaceState> namespaces = new ArrayList<>();
+      for (NamespaceView ns : backend.namespaces()) {
+        namespaces.add(
+            new NamespaceState(
+                ns.name(), ns.labels(), ns.quota(), registry.members(ns.name()), launches.history(ns.name(), now),
+                ns.declaredProfiles()));
+      }
+      Plan plan = planner.plan(new ClusterSnapshot(namespaces), now);
+      lastPlan.set(Optional.of(plan));
+      metrics.reconcile(why);
+      if (paused) {
+        return;
+      }
+      for (NamespacePlan ns : plan.namespaces()) {
+        for (PlanAction action : ns.actions()) {
+          apply(ns.namespace(), action, now);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("reconcile failed; retrying at the next trigger", e);
+    }
+  }
+
+  private void apply(String namespace, PlanAction action, Instant now) {
+    if (action instanceof PlanAction.Delete d) {
+      registry.markTerminating(d.memberId()).ifPresent(k -> {
+        LOG.info("deleting pool kernel {} ({})", k.id(), d.reason());
+        metrics.eviction(namespace, d.reason().name());
+        connections.close(k.id());
+        backend.stop(k);
+      });
+    } else if (action instanceof PlanAction.Create c) {
+      for (int i = 0; i < c.count(); i++) {
+        String id = "pool-" + HexFormat.of().formatHex(randomBytes());
+        registry.addStarting(id, c.profile(), now);
+        try {
+          backend.start(id, c.profile());
+          metrics.started(namespace, c.profile().kernelspec());
+          LOG.info("starting pool kernel {} of {} in {}", id, c.profile().kernelspec(), namespace);
+        } catch (BackendException e) {
+          registry.remove(id);
+          metrics.startFailure("backend");
+          LOG.warn("cannot start a pool kernel of {}: {}", c.profile().kernelspec(), e.getMessage());
+          return;
+        }
+      }
+    }
+  }
+
+  private byte[] randomBytes() {
+    byte[] b = new byte[6];
+    ids.nextBytes(b);
+    return b;
+  }
+
+  /** A launcher reported: check the kernel is ready, warm it up, then offer it for claims. */
+  public void launched(LauncherResponse response) {
+    Optional<PoolKernel> kernel = registry.launched(response.kernelId(), response);
+    if (kernel.isEmpty()) {
+      LOG.warn("launch report for unknown or already reported kernel {}: ignored", response.kernelId());
+      return;
+    }
+    checks.execute(() -> prepare(kernel.get()));
+  }
+
+  private void prepare(PoolKernel kernel) {
+    String id = kernel.id();
+    try {
+      KernelClient client = connections.open(id, kernel.launch().orElseThrow().connectionInfo());
+      client.awaitReady(settings.readyTimeout());
+      String code = warmupCode.apply(kernel.profile());
+      if (!code.isBlank()) {
+        ExecuteResult result = client.execute(code, true, Map.of(), settings.readyTimeout());
+        if (!result.isOk()) {
+          throw new IllegalStateException("warm-up code failed: " + result.reply().content().path("ename").asText());
+        }
+      }
+      if (registry.markWarm(id)) {
+        LOG.info("pool kernel {} is warm", id);
+      } else {
+        connections.close(id);
+      }
+    } catch (KernelTimeoutException | RuntimeException e) {
+      LOG.warn("pool kernel {} did not become ready: {}", id, e.getMessage());
+      metrics.startFailure("not_ready");
+      discard(id);
+    }
+    requestReconcile();
+  }
+
+  private void heartbeats() {
+    for (PoolKernel k : registry.all()) {
+      if (k.state() != MemberState.WARM) {
+        continue;
+      }
+      checks.execute(() -> {
+        Optional<KernelClient> client = connections.get(k.id());
+        if (client.isPresent() && registry.get(k.id()).map(x -> x.state() == MemberState.WARM).orElse(false)
+            && !client.get().heartbeat(Duration.ofSeconds(3))) {
+          LOG.warn("pool kernel {} missed its heartbeat: replacing it", k.id());
+          metrics.eviction(k.profile().namespace(), "DEAD");
+          discard(k.id());
+          requestReconcile();
+        }
+      });
+    }
+  }
+
+  private void discard(String id) {
+    connections.close(id);
+    registry.markTerminating(id).ifPresent(backend::stop);
+  }
+
+  private void kernelGone(String id) {
+    connections.close(id);
+    registry.remove(id).ifPresent(k -> {
+      if (k.state() != MemberState.TERMINATING) {
+        LOG.warn("pool kernel {} exited while {}", id, k.state());
+        metrics.eviction(k.profile().namespace(), "EXITED");
+      }
+    });
+    requestReconcile();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    loop.shutdownNow();
+    checks.shutdownNow();
+    try {
+      loop.awaitTermination(10, TimeUnit.SECONDS);
+      checks.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

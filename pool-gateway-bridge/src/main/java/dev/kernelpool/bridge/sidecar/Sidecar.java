@@ -1,0 +1,203 @@
+package dev.kernelpool.bridge.sidecar;
+
+import dev.kernelpool.bridge.backend.LocalBackend;
+import dev.kernelpool.bridge.claim.ClaimService;
+import dev.kernelpool.bridge.claim.KernelspecTemplate;
+import dev.kernelpool.bridge.claim.Personalizer;
+import dev.kernelpool.bridge.claim.ProfileResolver;
+import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.http.PoolStatus;
+import dev.kernelpool.bridge.http.SidecarHttpServer;
+import dev.kernelpool.bridge.launcher.ConnectionInfoCipher;
+import dev.kernelpool.bridge.launcher.PayloadException;
+import dev.kernelpool.bridge.launcher.ResponseListener;
+import dev.kernelpool.bridge.launcher.ResponseSender;
+import dev.kernelpool.bridge.launcher.RsaKeys;
+import dev.kernelpool.bridge.metrics.Metrics;
+import dev.kernelpool.bridge.metrics.PoolMetrics;
+import dev.kernelpool.bridge.pool.KernelConnections;
+import dev.kernelpool.bridge.pool.LaunchRecorder;
+import dev.kernelpool.bridge.pool.PoolKernel;
+import dev.kernelpool.bridge.pool.WarmKernelRegistry;
+import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
+import dev.kernelpool.core.plan.NamespacePlan;
+import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.core.plan.ProfileTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * The sidecar, wired: response listener, local backend, registry, controller, claim service and
+ * HTTP server, started in that order and closed in reverse.
+ */
+public final class Sidecar implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+  private final ZContext context = new ZContext();
+  private final WarmKernelRegistry registry = new WarmKernelRegistry();
+  private final PoolMetrics metrics = new PoolMetrics();
+  private final KernelConnections connections;
+  private final ResponseListener listener;
+  private final LocalBackend backend;
+  private final PoolController controller;
+  private final SidecarHttpServer http;
+  private final String token;
+  private final Path tokenFile;
+
+  private Sidecar(SidecarConfig config, Clock clock) throws IOException {
+    SecureRandom random = new SecureRandom();
+    ConnectionInfoCipher cipher = new ConnectionInfoCipher(random);
+    KeyPair keys = RsaKeys.generate(2048, random);
+    Files.createDirectories(config.workDir());
+    connections = new KernelConnections(context, clock);
+    LaunchRecorder launches = new LaunchRecorder(
+        config.forecastLookback().compareTo(config.policy().eligibility().launchWindow()) > 0
+            ? config.forecastLookback()
+            : config.policy().eligibility().launchWindow());
+    PoolController[] controllerRef = new PoolController[1];
+    listener = new ResponseListener(
+        new InetSocketAddress(config.listenerHost(), config.listenerPort()), keys, cipher,
+        r -> controllerRef[0].launched(r), ResponseListener.Settings.DEFAULTS);
+    ProfileResolver resolver = new ProfileResolver(config.kernelspecs(), config.namespace());
+    backend = new LocalBackend(
+        new LocalBackend.Settings(config.python(), config.workDir(), config.namespace(), config.bindIp(),
+            config.kernelspecs().stream().map(resolver::defaultProfile).toList()),
+        listener.address(), listener.publicKey());
+    Planner planner = new Planner(config.policy(), new LaunchFrequencyForecaster(config.forecastLookback()), clock);
+    controller = new PoolController(backend, registry, connections, launches, planner,
+        p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse(""),
+        metrics, clock, config.controller());
+    controllerRef[0] = controller;
+    ClaimService claims = new ClaimService(resolver, registry, connections, backend, launches,
+        new Personalizer(config.personalizeCode()), new ResponseSender(cipher), metrics,
+        controller::requestReconcile, clock, config.claimTimeout());
+    tokenFile = config.tokenFile().orElse(config.workDir().resolve("token"));
+    token = resolveToken(config.token(), tokenFile, random);
+    metrics.poolGauges(this::kernelSamples, this::targetSamples);
+    metrics.payloadGauge(() -> {
+      List<Metrics.Sample> out = new ArrayList<>();
+      for (PayloadException.Reason r : PayloadException.Reason.values()) {
+        out.add(new Metrics.Sample(List.of(r.name()), listener.rejectedCount(r)));
+      }
+      return out;
+    });
+    http = new SidecarHttpServer(
+        new InetSocketAddress(config.httpHost(), config.httpPort()), token, claims, metrics,
+        controller::isReady, () -> PoolStatus.of(controller.lastPlan(), registry.all(), metrics, clock.instant()), 16);
+    controller.start();
+    LOG.info("kernel pool sidecar on http://{}:{}, response address {}, token in {}",
+        config.httpHost(), http.address().getPort(), listener.address(), tokenFile);
+  }
+
+  /** Starts a sidecar; close it to stop every pool kernel it owns. */
+  public static Sidecar start(SidecarConfig config, Clock clock) throws IOException {
+    return new Sidecar(config, clock);
+  }
+
+  private static String resolveToken(String configured, Path file, SecureRandom random) {
+    if (!configured.isBlank()) {
+      return configured.trim();
+    }
+    try {
+      if (Files.isRegularFile(file)) {
+        String existing = Files.readString(file).trim();
+        if (!existing.isEmpty()) {
+          return existing;
+        }
+      }
+      byte[] bytes = new byte[32];
+      random.nextBytes(bytes);
+      String generated = HexFormat.of().formatHex(bytes);
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, generated);
+      return generated;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the token file " + file, e);
+    }
+  }
+
+  private List<Metrics.Sample> kernelSamples() {
+    Map<List<String>, Long> counts = new TreeMap<>((a, b) -> String.join(",", a).compareTo(String.join(",", b)));
+    for (PoolKernel k : registry.all()) {
+      counts.merge(List.of(k.profile().namespace(), k.profile().kernelspec(), k.profile().hash(), k.state().name()), 1L, Long::sum);
+    }
+    List<Metrics.Sample> out = new ArrayList<>();
+    counts.forEach((labels, n) -> out.add(new Metrics.Sample(labels, n)));
+    return out;
+  }
+
+  private List<Metrics.Sample> targetSamples() {
+    List<Metrics.Sample> out = new ArrayList<>();
+    controller.lastPlan().ifPresent(plan -> {
+      for (NamespacePlan ns : plan.namespaces()) {
+        for (ProfileTarget t : ns.targets()) {
+          out.add(new Metrics.Sample(List.of(ns.namespace(), t.profile().kernelspec(), t.profile().hash()), t.target()));
+        }
+      }
+    });
+    return out;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return http.address();
+  }
+
+  /** The claim API's base URL. */
+  public String url() {
+    return "http://" + http.address().getHostString() + ":" + http.address().getPort();
+  }
+
+  public String token() {
+    return token;
+  }
+
+  public Path tokenFile() {
+    return tokenFile;
+  }
+
+  public WarmKernelRegistry registry() {
+    return registry;
+  }
+
+  public PoolMetrics metrics() {
+    return metrics;
+  }
+
+  public PoolController controller() {
+    return controller;
+  }
+
+  public LocalBackend backend() {
+    return backend;
+  }
+
+  public ResponseListener responseListener() {
+    return listener;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    controller.close();
+    listener.close();
+    connections.close();
+    backend.close();
+    context.close();
+  }
+}
