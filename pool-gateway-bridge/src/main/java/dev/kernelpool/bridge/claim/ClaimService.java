@@ -89,17 +89,22 @@ public final class ClaimService {
     try {
       KernelClient client =
           connections.get(kernel.id()).orElseThrow(() -> new IllegalStateException("no connection to " + kernel.id()));
+      long t0 = System.nanoTime();
       personalizer.apply(client, request.kernelId(), request.env(), timeout);
+      long t1 = System.nanoTime();
       step = "bind";
       backend.bind(kernel, request.kernelId());
       step = "deliver";
       LauncherResponse response = kernel.launch().orElseThrow().withKernelId(request.kernelId());
+      long t2 = System.nanoTime();
       sender.send(request.responseAddress(), response, request.egPublicKey(), timeout);
+      long t3 = System.nanoTime();
       connections.close(kernel.id());
       double millis = (System.nanoTime() - start) / 1e6;
       metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "hit");
       metrics.claimLatency(millis / 1000);
-      LOG.info("claimed pool kernel {} for kernel {} ({} ms)", kernel.id(), request.kernelId(), Math.round(millis));
+      LOG.info("claimed pool kernel {} for kernel {} in {} ms (personalize {} ms, deliver {} ms)",
+          kernel.id(), request.kernelId(), Math.round(millis), (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
       return new ClaimOutcome.Hit(kernel.id(), millis);
     } catch (Personalizer.PersonalizationException | BackendException | IOException | RuntimeException e) {
       LOG.warn("claim of pool kernel {} for kernel {} failed at {}: {}", kernel.id(), request.kernelId(), step, e.getMessage());

@@ -56,7 +56,7 @@ public final class Personalizer {
       throws PersonalizationException {
     ExecuteResult result;
     try {
-      result = client.execute(code(kernelId, env), true, Map.of(), timeout);
+      result = client.execute(code(kernelId, env), true, Map.of(), timeout, false);
     } catch (KernelTimeoutException e) {
       throw new PersonalizationException("kernel did not answer: " + e.getMessage());
     }

@@ -75,21 +75,31 @@ public final class KernelClient implements AutoCloseable {
     return rejected.get();
   }
 
-  /** Whether the kernel answers a heartbeat within {@code timeout}. */
+  /**
+   * Whether the kernel answers a heartbeat within {@code timeout}. A ping lost on a connection
+   * being set up does not count against the kernel: pings are retried on a fresh socket each
+   * second until the timeout.
+   */
   public synchronized boolean heartbeat(Duration timeout) {
     checkOpen();
-    heartbeat.send(PING);
-    try (ZMQ.Poller poller = context.createPoller(1)) {
-      poller.register(heartbeat, ZMQ.Poller.POLLIN);
-      if (poller.poll(timeout.toMillis()) > 0 && poller.pollin(0)) {
-        heartbeat.recv();
-        return true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      heartbeat.send(PING);
+      try (ZMQ.Poller poller = context.createPoller(1)) {
+        poller.register(heartbeat, ZMQ.Poller.POLLIN);
+        if (poller.poll(Math.min(left, 1000)) > 0 && poller.pollin(0)) {
+          heartbeat.recv();
+          return true;
+        }
+      }
+      // A REQ socket without its reply cannot send again: start a new one.
+      heartbeat.close();
+      heartbeat = open(SocketType.REQ, info.hbPort());
+      if (System.nanoTime() >= deadline) {
+        return false;
       }
     }
-    // A REQ socket without its reply cannot send again: start a new one.
-    heartbeat.close();
-    heartbeat = open(SocketType.REQ, info.hbPort());
-    return false;
   }
 
   /** Sends {@code kernel_info_request} and returns the reply: the kernel is ready. */
@@ -127,6 +137,17 @@ public final class KernelClient implements AutoCloseable {
   public synchronized ExecuteResult execute(
       String code, boolean silent, Map<String, String> userExpressions, Duration timeout)
       throws KernelTimeoutException {
+    return execute(code, silent, userExpressions, timeout, true);
+  }
+
+  /**
+   * Runs {@code code}; with {@code awaitIdle} false, returns at the {@code execute_reply} without
+   * waiting for the iopub stream (enough when the output does not matter: the reply comes after
+   * the code ran).
+   */
+  public synchronized ExecuteResult execute(
+      String code, boolean silent, Map<String, String> userExpressions, Duration timeout, boolean awaitIdle)
+      throws KernelTimeoutException {
     ObjectNode content = JsonNodeFactory.instance.objectNode();
     content.put("code", code);
     content.put("silent", silent);
@@ -135,7 +156,7 @@ public final class KernelClient implements AutoCloseable {
     userExpressions.forEach(expressions::put);
     content.put("allow_stdin", false);
     content.put("stop_on_error", true);
-    return roundTrip(shell, messages.request("execute_request", content), timeout, true);
+    return roundTrip(shell, messages.request("execute_request", content), timeout, awaitIdle);
   }
 
   /** Sends {@code interrupt_request} on the control channel and waits for the reply. */

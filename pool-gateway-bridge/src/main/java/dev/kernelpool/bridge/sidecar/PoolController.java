@@ -274,6 +274,9 @@ public final class PoolController implements AutoCloseable {
   }
 
   private void kernelGone(String id) {
+    if (closed) {
+      return;
+    }
     connections.close(id);
     registry.remove(id).ifPresent(k -> {
       if (k.state() != MemberState.TERMINATING) {

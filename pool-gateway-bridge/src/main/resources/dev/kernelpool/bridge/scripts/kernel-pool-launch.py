@@ -11,13 +11,15 @@ the cold launcher (same arguments, same environment), so the user always gets a 
 
 Environment: KERNEL_POOL_URL (default http://127.0.0.1:8765), KERNEL_POOL_TOKEN or
 KERNEL_POOL_TOKEN_FILE, KERNEL_POOL_TIMEOUT seconds (default 2), KERNEL_POOL_KERNELSPEC,
-KERNEL_POOL_DISABLED=1 to always launch cold. Standard library only.
+KERNEL_POOL_DISABLED=1 to always launch cold.
+
+Standard library only, and only its cheapest parts: every launch pays for this script's imports, so
+it speaks HTTP over the C-level _socket module and writes and reads its small, flat JSON itself
+(Python's HTTP client costs ~50 ms of imports, socket and json ~12 ms; run it with python3 -I -S).
 """
-import json
+import _socket
 import os
 import sys
-import urllib.error
-import urllib.request
 
 PROTOCOL_VERSION = 1
 
@@ -42,6 +44,135 @@ def eg_arguments(argv):
             opts[name] = value
         i += 1
     return opts
+
+
+class SidecarError(Exception):
+    pass
+
+
+def json_text(value):
+    """JSON for str, int, float, bool, None and dicts of those (the claim request)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(json_text(str(k)) + ":" + json_text(v) for k, v in value.items()) + "}"
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    out = ['"']
+    for ch in str(value):
+        code = ord(ch)
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif code < 0x20 or code == 0x7F:
+            out.append("\\u%04x" % code)
+        elif 0xD800 <= code <= 0xDFFF:  # undecodable environment bytes (surrogateescape)
+            out.append("\\ufffd")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def parse_flat_object(text):
+    """Parses a flat JSON object of strings, numbers, booleans and nulls (the sidecar's answer)."""
+    result, i, n = {}, 0, len(text)
+
+    def skip(i):
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def string(i):
+        if text[i] != '"':
+            raise ValueError("expected a string at %d" % i)
+        i, out = i + 1, []
+        while text[i] != '"':
+            if text[i] == "\\":
+                esc = text[i + 1]
+                if esc == "u":
+                    code = int(text[i + 2:i + 6], 16)
+                    i += 6
+                    if 0xD800 <= code < 0xDC00 and text[i:i + 2] == "\\u":
+                        low = int(text[i + 2:i + 6], 16)
+                        if 0xDC00 <= low <= 0xDFFF:
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                    out.append(chr(code))
+                    continue
+                out.append(ESCAPES[esc])
+                i += 2
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out), i + 1
+
+    i = skip(0)
+    if text[i] != "{":
+        raise ValueError("not an object")
+    i = skip(i + 1)
+    while text[i] != "}":
+        key, i = string(i)
+        i = skip(i)
+        if text[i] != ":":
+            raise ValueError("expected ':' at %d" % i)
+        i = skip(i + 1)
+        if text[i] == '"':
+            value, i = string(i)
+        else:
+            end = i
+            while end < n and text[end] not in ",} \t\r\n":
+                end += 1
+            word = text[i:end]
+            value = {"true": True, "false": False, "null": None}.get(word, word)
+            if isinstance(value, str):
+                value = float(word)
+            i = end
+        result[key] = value
+        i = skip(i)
+        if text[i] == ",":
+            i = skip(i + 1)
+    return result
+
+
+def post_json(url, payload, token_value, timeout):
+    """POST JSON over plain HTTP/1.1 with Connection: close; returns (status, parsed body)."""
+    if not url.startswith("http://"):
+        raise SidecarError("KERNEL_POOL_URL must be http://host:port, got %r" % url)
+    hostport, _, path = url[len("http://"):].partition("/")
+    host, _, port = hostport.rpartition(":")
+    if not host:
+        host, port = hostport, "80"
+    body = json_text(payload).encode("utf-8", "replace")
+    head = ("POST /%s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+            "Authorization: Bearer %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+            % (path, hostport, token_value, len(body))).encode("latin-1")
+    family, kind, proto, _, address = _socket.getaddrinfo(host.strip("[]"), int(port), 0, _socket.SOCK_STREAM)[0]
+    s = _socket.socket(family, kind, proto)
+    try:
+        s.settimeout(timeout)
+        s.connect(address)
+        s.sendall(head + body)
+        chunks = []
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        s.close()
+    header, _, content = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line = header.split(b"\r\n", 1)[0].split()
+    if len(status_line) < 2 or not status_line[1].isdigit():
+        raise SidecarError("sidecar answer is not HTTP")
+    try:
+        return int(status_line[1]), parse_flat_object(content.decode("utf-8") or "{}")
+    except (ValueError, KeyError, IndexError):
+        return int(status_line[1]), {}
 
 
 def token():
@@ -74,27 +205,19 @@ def claim(own_args, fallback):
     }
     url = os.environ.get("KERNEL_POOL_URL", "http://127.0.0.1:8765").rstrip("/") + "/v1/claims"
     timeout = float(os.environ.get("KERNEL_POOL_TIMEOUT", "2"))
-    http = urllib.request.Request(url, data=json.dumps(request).encode("utf-8"), method="POST",
-                                  headers={"Content-Type": "application/json",
-                                           "Authorization": "Bearer " + token()})
     try:
-        with urllib.request.urlopen(http, timeout=timeout) as response:
-            answer = json.loads(response.read().decode("utf-8"))
-            if answer.get("result") == "hit":
-                log("warm kernel %s handed to kernel %s in %s ms"
-                    % (answer.get("pool_kernel"), eg["kernel-id"], answer.get("claim_ms")))
-                return None
-            return "unexpected answer %r" % answer.get("result")
-    except urllib.error.HTTPError as e:
-        try:
-            answer = json.loads(e.read().decode("utf-8"))
-            return "%s: %s" % (answer.get("result", "error"), answer.get("reason", e.code))
-        except ValueError:
-            return "HTTP %d from sidecar" % e.code
-    except (urllib.error.URLError, OSError) as e:
-        return "sidecar unreachable (%s)" % getattr(e, "reason", e)
-    except ValueError:
-        return "sidecar answer is not JSON"
+        status, answer = post_json(url, request, token(), timeout)
+    except TimeoutError:
+        return "sidecar timed out after %ss" % timeout
+    except OSError as e:
+        return "sidecar unreachable (%s)" % (e.strerror or e)
+    except SidecarError as e:
+        return str(e)
+    if status == 200 and answer.get("result") == "hit":
+        log("warm kernel %s handed to kernel %s in %s ms"
+            % (answer.get("pool_kernel"), eg["kernel-id"], answer.get("claim_ms")))
+        return None
+    return "%s: %s" % (answer.get("result", "error"), answer.get("reason", "HTTP %d" % status))
 
 
 def main(argv):

@@ -3,7 +3,7 @@ package dev.kernelpool.bridge.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kernelpool.bridge.testing.IpykernelProcess;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
 import dev.kernelpool.bridge.wire.DecodeResult;
 import dev.kernelpool.bridge.wire.JupyterMessage;
@@ -27,8 +27,8 @@ class ForgedReplyIT {
 
   @Test
   void replySignedWithAnotherKeyIsDroppedAndCounted() throws Exception {
-    String key = IpykernelProcess.randomKey();
-    ConnectionInfo info = IpykernelProcess.freeConnectionInfo(key);
+    String key = LocalIpykernel.randomKey();
+    ConnectionInfo info = LocalIpykernel.freeConnectionInfo(key);
     try (ZContext context = new ZContext()) {
       ZMQ.Socket shell = context.createSocket(SocketType.ROUTER);
       shell.setLinger(0);

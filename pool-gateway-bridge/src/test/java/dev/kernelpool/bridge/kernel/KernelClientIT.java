@@ -3,7 +3,7 @@ package dev.kernelpool.bridge.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kernelpool.bridge.testing.IpykernelProcess;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
 import dev.kernelpool.bridge.wire.JupyterMessage;
 import java.lang.management.ManagementFactory;
@@ -24,13 +24,13 @@ class KernelClientIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   @TempDir static Path dir;
-  private static IpykernelProcess kernel;
+  private static LocalIpykernel kernel;
   private static ZContext context;
 
   @BeforeAll
   static void startKernel() throws Exception {
     context = new ZContext();
-    kernel = IpykernelProcess.start(dir);
+    kernel = LocalIpykernel.start(dir);
     try (KernelClient client = client(kernel.connectionInfo())) {
       client.awaitReady(Duration.ofSeconds(30));
     }
@@ -128,7 +128,7 @@ class KernelClientIT {
     ConnectionInfo good = kernel.connectionInfo();
     ConnectionInfo wrongKey =
         new ConnectionInfo(good.transport(), good.ip(), good.shellPort(), good.iopubPort(), good.stdinPort(),
-            good.controlPort(), good.hbPort(), IpykernelProcess.randomKey(), good.signatureScheme(), "");
+            good.controlPort(), good.hbPort(), LocalIpykernel.randomKey(), good.signatureScheme(), "");
     try (KernelClient client = client(wrongKey)) {
       assertThatThrownBy(() -> client.kernelInfo(Duration.ofSeconds(2)))
           .isInstanceOf(KernelTimeoutException.class)

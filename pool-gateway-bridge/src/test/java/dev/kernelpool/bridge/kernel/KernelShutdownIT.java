@@ -2,7 +2,7 @@ package dev.kernelpool.bridge.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kernelpool.bridge.testing.IpykernelProcess;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +16,7 @@ class KernelShutdownIT {
   @Test
   void shutdownRequestStopsTheKernel() throws Exception {
     try (ZContext context = new ZContext();
-        IpykernelProcess kernel = IpykernelProcess.start(dir);
+        LocalIpykernel kernel = LocalIpykernel.start(dir);
         KernelClient client = new KernelClient(context, kernel.connectionInfo(), Clock.systemUTC())) {
       client.awaitReady(Duration.ofSeconds(30));
 

@@ -3,7 +3,7 @@ package dev.kernelpool.bridge.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kernelpool.bridge.testing.FreePorts;
+import dev.kernelpool.bridge.bench.FreePorts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

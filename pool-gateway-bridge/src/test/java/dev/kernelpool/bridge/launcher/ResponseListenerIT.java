@@ -3,7 +3,7 @@ package dev.kernelpool.bridge.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kernelpool.bridge.testing.IpykernelProcess;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -48,7 +48,7 @@ class ResponseListenerIT {
   }
 
   private static LauncherResponse response(String kernelId) {
-    ConnectionInfo info = IpykernelProcess.freeConnectionInfo(IpykernelProcess.randomKey());
+    ConnectionInfo info = LocalIpykernel.freeConnectionInfo(LocalIpykernel.randomKey());
     return new LauncherResponse(info, kernelId, OptionalLong.of(7), OptionalLong.of(7), OptionalInt.of(9999));
   }
 

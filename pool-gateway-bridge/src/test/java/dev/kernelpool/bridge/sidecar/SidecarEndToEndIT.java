@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
-import dev.kernelpool.bridge.testing.FakeEnterpriseGateway;
-import dev.kernelpool.bridge.testing.LaunchScriptRun;
+import dev.kernelpool.bridge.bench.GatewayStandIn;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
+import dev.kernelpool.bridge.bench.LaunchScriptRunner;
 import dev.kernelpool.bridge.testing.PythonPeer;
 import dev.kernelpool.bridge.wire.ConnectionFiles;
 import java.nio.file.Path;
@@ -28,13 +29,13 @@ class SidecarEndToEndIT {
 
   @TempDir Path dir;
   private Sidecar sidecar;
-  private FakeEnterpriseGateway eg;
+  private GatewayStandIn eg;
   private final List<LauncherResponse> handed = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     sidecar = SidecarFixture.start(dir.resolve("work"), 2, "2s");
-    eg = new FakeEnterpriseGateway();
+    eg = new GatewayStandIn();
     SidecarFixture.awaitWarm(sidecar, 2);
   }
 
@@ -62,7 +63,7 @@ class SidecarEndToEndIT {
   void warmKernelIsHandedToEgPersonalizedAndRunsCodeFromJupyterClient() throws Exception {
     String kernelId = UUID.randomUUID().toString();
 
-    LaunchScriptRun.Result run = LaunchScriptRun.run(dir, "python3", kernelId, eg, env(sidecar.url(), sidecar.token()));
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, env(sidecar.url(), sidecar.token()));
     LauncherResponse r = eg.await(kernelId, WAIT);
     handed.add(r);
 
@@ -90,7 +91,7 @@ class SidecarEndToEndIT {
   void unknownKernelspecFallsBackToAColdLaunch() throws Exception {
     String kernelId = UUID.randomUUID().toString();
 
-    LaunchScriptRun.Result run = LaunchScriptRun.run(dir, "no-such-spec", kernelId, eg, env(sidecar.url(), sidecar.token()));
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "no-such-spec", kernelId, eg, env(sidecar.url(), sidecar.token()));
     LauncherResponse r = eg.await(kernelId, WAIT);
     handed.add(r);
 
@@ -103,7 +104,7 @@ class SidecarEndToEndIT {
   void sidecarDownFallsBackToAColdLaunch() throws Exception {
     String kernelId = UUID.randomUUID().toString();
 
-    LaunchScriptRun.Result run = LaunchScriptRun.run(dir, "python3", kernelId, eg, env("http://127.0.0.1:9", "x"));
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, env("http://127.0.0.1:9", "x"));
     handed.add(eg.await(kernelId, WAIT));
 
     assertThat(run.stderr()).contains("sidecar unreachable", "launching cold");
@@ -113,7 +114,7 @@ class SidecarEndToEndIT {
   void wrongTokenFallsBackAndIsCounted() throws Exception {
     String kernelId = UUID.randomUUID().toString();
 
-    LaunchScriptRun.Result run = LaunchScriptRun.run(dir, "python3", kernelId, eg, env(sidecar.url(), "wrong-token"));
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, env(sidecar.url(), "wrong-token"));
     handed.add(eg.await(kernelId, WAIT));
 
     assertThat(run.stderr()).contains("error: unauthorized", "launching cold");
@@ -128,8 +129,8 @@ class SidecarEndToEndIT {
     }
     String kernelId = UUID.randomUUID().toString();
 
-    LaunchScriptRun.Result run =
-        LaunchScriptRun.run(dir, "python3", kernelId, eg, Map.of(
+    LaunchScriptRunner.Result run =
+        LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, Map.of(
             "KERNEL_POOL_URL", sidecar.url(), "KERNEL_POOL_TOKEN", sidecar.token(), "KERNEL_POOL_TIMEOUT", "10"));
     handed.add(eg.await(kernelId, WAIT));
 

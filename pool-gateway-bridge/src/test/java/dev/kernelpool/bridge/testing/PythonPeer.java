@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
 
 /** Runs one of the Python peer scripts of the test resources under Debian's Python. */
 public final class PythonPeer {
@@ -25,7 +26,7 @@ public final class PythonPeer {
         }
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       }
-      List<String> command = new ArrayList<>(List.of(IpykernelProcess.PYTHON, file.toString()));
+      List<String> command = new ArrayList<>(List.of(LocalIpykernel.PYTHON, file.toString()));
       command.addAll(List.of(args));
       Process p = new ProcessBuilder(command).start();
       p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.kernelpool.bridge.testing.IpykernelProcess;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.bridge.testing.PythonPeer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Our codec against jupyter_client's Session, both ways. */
 class PythonSessionInteropIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final String key = IpykernelProcess.randomKey();
+  private final String key = LocalIpykernel.randomKey();
 
   @Test
   void decodesWhatJupyterClientSerializes() throws Exception {

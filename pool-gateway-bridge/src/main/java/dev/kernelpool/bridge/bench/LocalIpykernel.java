@@ -1,27 +1,27 @@
-package dev.kernelpool.bridge.testing;
+package dev.kernelpool.bridge.bench;
 
 import dev.kernelpool.bridge.wire.ConnectionFiles;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real ipykernel (Debian's {@code python3-ipykernel}) started from a connection file on free
- * loopback ports with a random key, killed on close.
+ * A plain ipykernel started from a connection file on free loopback ports with a random key, the
+ * way {@code jupyter_client} starts one; killed on close. The cold start the pool saves.
  */
-public final class IpykernelProcess implements AutoCloseable {
+public final class LocalIpykernel implements AutoCloseable {
+  /** Debian's interpreter, which has python3-ipykernel. */
   public static final String PYTHON = "/usr/bin/python3";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Process process;
   private final ConnectionInfo info;
 
-  private IpykernelProcess(Process process, ConnectionInfo info) {
+  private LocalIpykernel(Process process, ConnectionInfo info) {
     this.process = process;
     this.info = info;
   }
@@ -38,17 +38,22 @@ public final class IpykernelProcess implements AutoCloseable {
     return new ConnectionInfo("tcp", "127.0.0.1", p[0], p[1], p[2], p[3], p[4], key, "hmac-sha256", "python3");
   }
 
-  public static IpykernelProcess start(Path dir) {
+  public static LocalIpykernel start(Path dir) {
+    return start(PYTHON, dir);
+  }
+
+  /** Starts {@code python -m ipykernel_launcher -f FILE}; returns at once. */
+  public static LocalIpykernel start(String python, Path dir) {
     ConnectionInfo info = freeConnectionInfo(randomKey());
     Path file = dir.resolve("kernel-" + info.shellPort() + ".json");
     ConnectionFiles.write(info, file);
     try {
       Process p =
-          new ProcessBuilder(PYTHON, "-m", "ipykernel_launcher", "-f", file.toString())
+          new ProcessBuilder(python, "-m", "ipykernel_launcher", "-f", file.toString())
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("kernel-" + info.shellPort() + ".log").toFile())
               .start();
-      return new IpykernelProcess(p, info);
+      return new LocalIpykernel(p, info);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start ipykernel", e);
     }
@@ -77,8 +82,4 @@ public final class IpykernelProcess implements AutoCloseable {
     }
   }
 
-  /** Whether Debian's Python has the kernel installed; tests need it. */
-  public static boolean available() {
-    return Files.isExecutable(Path.of(PYTHON));
-  }
 }

@@ -1,4 +1,4 @@
-package dev.kernelpool.bridge.testing;
+package dev.kernelpool.bridge.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.kernelpool.bridge.testing;
+package dev.kernelpool.bridge.bench;
 
 import dev.kernelpool.bridge.launcher.ConnectionInfoCipher;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
@@ -17,16 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plays Enterprise Gateway's side of a remote launch: holds an RSA key pair, listens on a response
- * address, and collects the connection info that arrives per kernel id.
+ * Stands in for Enterprise Gateway's side of a remote launch, for the demo, benchmarks and tests:
+ * holds an RSA key pair, listens on a response address, and collects the connection info that
+ * arrives per kernel id.
  */
-public final class FakeEnterpriseGateway implements AutoCloseable {
+public final class GatewayStandIn implements AutoCloseable {
   private final KeyPair keys = RsaKeys.generate(2048, new SecureRandom());
   private final Map<String, CompletableFuture<LauncherResponse>> arrivals = new ConcurrentHashMap<>();
   private final AtomicInteger deliveries = new AtomicInteger();
   private final ResponseListener listener;
 
-  public FakeEnterpriseGateway() throws IOException {
+  public GatewayStandIn() throws IOException {
     listener =
         new ResponseListener(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
