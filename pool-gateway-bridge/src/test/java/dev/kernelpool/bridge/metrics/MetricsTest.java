@@ -1,0 +1,41 @@
+package dev.kernelpool.bridge.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+  @Test
+  void rendersThePrometheusTextFormat() {
+    Metrics m = new Metrics();
+    Metrics.Counter c = m.counter("demo_total", "A demo.", "outcome");
+    c.inc("hit");
+    c.add(2, "mi\"ss");
+    Metrics.Histogram h = m.histogram("demo_seconds", "Latency.", 0.01, 0.1);
+    h.observe(0.005);
+    h.observe(0.05);
+    m.gauge("demo_size", "Size.", List.of("ns"), () -> List.of(new Metrics.Sample(List.of("a"), 3)));
+
+    assertThat(m.render())
+        .contains("# TYPE demo_total counter\n")
+        .contains("demo_total{outcome=\"hit\"} 1\n")
+        .contains("demo_total{outcome=\"mi\\\"ss\"} 2\n")
+        .contains("demo_seconds_bucket{le=\"0.01\"} 1\n")
+        .contains("demo_seconds_bucket{le=\"0.1\"} 2\n")
+        .contains("demo_seconds_bucket{le=\"+Inf\"} 2\n")
+        .contains("demo_seconds_count 2\n")
+        .contains("demo_size{ns=\"a\"} 3\n");
+    assertThat(m.names()).containsExactly("demo_total", "demo_seconds", "demo_size");
+  }
+
+  @Test
+  void rejectsDuplicatesAndBadNames() {
+    Metrics m = new Metrics();
+    m.counter("a_total", "x");
+    assertThatThrownBy(() -> m.counter("a_total", "x")).hasMessageContaining("registered twice");
+    assertThatThrownBy(() -> m.counter("bad-name", "x")).hasMessageContaining("invalid metric name");
+    assertThatThrownBy(() -> m.counter("b_total", "x", "l").inc()).hasMessageContaining("takes labels");
+  }
+}
