@@ -72,8 +72,7 @@ final class NamespacePlanner {
    *     of one planning call
    */
   NamespacePlan plan(NamespaceState ns, Instant now, Map<Resources, Resources> footprints) {
-    Function<PoolProfile, Group> newGroup =
-        p -> new Group(footprints.computeIfAbsent(p.resources(), r -> policy.footprint().footprintOf(p)));
+    Function<PoolProfile, Group> newGroup = p -> new Group(footprintOf(p, footprints));
     Map<PoolProfile, Group> groups = groupMembers(ns, newGroup);
     Resources charged = sumOfFootprints(groups, true);
     Resources terminating = sumOfFootprints(groups, false);
@@ -97,11 +96,15 @@ final class NamespacePlanner {
     Room[] rooms = Room.of(b.poolCap(), b.usageRoom());
     Room poolCap = rooms[0];
     Room usageRoom = rooms[1];
-    Group[] g = new Group[ranked.size()];
+    List<List<PoolMember>> kept = new ArrayList<>(ranked.size());
+    Resources[] footprint = new Resources[ranked.size()];
     long[][] f = new long[ranked.size()][];
-    for (int i = 0; i < g.length; i++) {
-      g[i] = groups.computeIfAbsent(ranked.get(i).profile(), newGroup);
-      f[i] = poolCap.project(g[i].footprint);
+    for (int i = 0; i < f.length; i++) {
+      PoolProfile p = ranked.get(i).profile();
+      Group group = groups.get(p);
+      kept.add(group == null ? List.of() : group.live);
+      footprint[i] = group == null ? footprintOf(p, footprints) : group.footprint;
+      f[i] = poolCap.project(footprint[i]);
     }
     TargetAllocator.Allocation allocation = allocator.allocate(ranked, f, poolCap, usageRoom);
     int[] targets = allocation.targets();
@@ -118,7 +121,7 @@ final class NamespacePlanner {
     // Surplus: lowest-ranked profile first, oldest member first.
     int[] keptCount = new int[ranked.size()];
     for (int i = ranked.size() - 1; i >= 0; i--) {
-      List<PoolMember> members = g[i].live;
+      List<PoolMember> members = kept.get(i);
       int surplus = members.size() - targets[i];
       Reason reason =
           allocation.desired()[i] > targets[i] ? Reason.QUOTA_PRESSURE : Reason.OVER_TARGET;
@@ -152,7 +155,7 @@ final class NamespacePlanner {
               allocation.desired()[i],
               targets[i],
               keptCount[i],
-              g[i].footprint));
+              footprint[i]));
     }
 
     if (eligibility == Eligibility.ELIGIBLE
@@ -190,6 +193,15 @@ final class NamespacePlanner {
       sum = sum.plus(distinct[k].times(counts[k]));
     }
     return sum;
+  }
+
+  private Resources footprintOf(PoolProfile p, Map<Resources, Resources> footprints) {
+    Resources cached = footprints.get(p.resources());
+    if (cached == null) {
+      cached = policy.footprint().footprintOf(p);
+      footprints.put(p.resources(), cached);
+    }
+    return cached;
   }
 
   private static Map<PoolProfile, Group> groupMembers(
@@ -252,21 +264,21 @@ final class NamespacePlanner {
         .series()
         .forEach(
             (p, s) -> {
-              if (s.countMillis(from, to) > 0) {
+              if (s.anyMillis(from, to)) {
                 candidates.add(new ProfileRanking.Candidate(p, s));
               }
             });
     groups.forEach(
         (p, g) -> {
           LaunchSeries s = ns.history().of(p);
-          if (!g.live.isEmpty() && s.countMillis(from, to) == 0) {
+          if (!g.live.isEmpty() && !s.anyMillis(from, to)) {
             candidates.add(new ProfileRanking.Candidate(p, s));
           }
         });
     for (PoolProfile p : ns.declaredProfiles()) {
       LaunchSeries s = ns.history().of(p);
       Group g = groups.get(p);
-      boolean listed = s.countMillis(from, to) > 0 || (g != null && !g.live.isEmpty());
+      boolean listed = s.anyMillis(from, to) || (g != null && !g.live.isEmpty());
       if (!listed) {
         candidates.add(new ProfileRanking.Candidate(p, s));
       }

@@ -41,8 +41,11 @@ public final class Planner {
 
   /** Plans every namespace of {@code snapshot} at {@code now}. */
   public Plan plan(ClusterSnapshot snapshot, Instant now) {
-    List<NamespaceState> namespaces = new ArrayList<>(snapshot.namespaces());
-    namespaces.sort(Comparator.comparing(NamespaceState::name));
+    List<NamespaceState> namespaces = snapshot.namespaces();
+    if (!sortedByName(namespaces)) {
+      namespaces = new ArrayList<>(namespaces);
+      namespaces.sort(Comparator.comparing(NamespaceState::name));
+    }
     Map<Resources, Resources> footprints = new ConcurrentHashMap<>();
     Stream<NamespaceState> stream = namespaces.stream();
     if (namespaces.size() >= PARALLEL_THRESHOLD) {
@@ -50,6 +53,15 @@ public final class Planner {
     }
     List<NamespacePlan> plans = stream.map(ns -> namespacePlanner.plan(ns, now, footprints)).toList();
     return new Plan(now, plans);
+  }
+
+  private static boolean sortedByName(List<NamespaceState> namespaces) {
+    for (int i = 1; i < namespaces.size(); i++) {
+      if (namespaces.get(i - 1).name().compareTo(namespaces.get(i).name()) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Plans one namespace at {@code now}: what event-driven reconcilers call per changed key. */

@@ -34,9 +34,13 @@ public final class QuotaBudget {
       return rules.noQuotaBudget()
           .map(b -> new NamespaceBudget(Budget.of(b), Budget.unlimited()));
     }
-    Resources outside = quota.get().used().minus(poolCharged).clampedAtZero();
+    Resources used = quota.get().used();
     Budget cap = Budget.of(hard.map((name, h) -> share(h, poolPpm)));
-    Budget room = Budget.of(hard.map((name, h) -> share(h, usagePpm) - outside.milli(name)));
+    // Usage outside the pool: what the quota charges less what pool members are charged.
+    Budget room =
+        Budget.of(
+            hard.map(
+                (name, h) -> share(h, usagePpm) - Math.max(0, used.milli(name) - poolCharged.milli(name))));
     return Optional.of(new NamespaceBudget(cap, room));
   }
 

@@ -23,6 +23,9 @@ public final class Resources {
 
   private final long[] amounts;
 
+  /** Cached {@link #hashCode()}; 0 until computed (benign race, as in {@code String}). */
+  private int hash;
+
   private Resources(String[] names, long[] amounts) {
     this.names = names;
     this.amounts = amounts;
@@ -286,6 +289,9 @@ public final class Resources {
 
   @Override
   public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
     if (!(o instanceof Resources r)) {
       return false;
     }
@@ -311,6 +317,10 @@ public final class Resources {
 
   @Override
   public int hashCode() {
+    int cached = hash;
+    if (cached != 0) {
+      return cached;
+    }
     int h = 1;
     for (int i = 0; i < names.length; i++) {
       if (amounts[i] != 0) {
@@ -318,6 +328,7 @@ public final class Resources {
         h = 31 * h + Long.hashCode(amounts[i]);
       }
     }
+    hash = h;
     return h;
   }
 

@@ -40,10 +40,25 @@ public final class LaunchSeries {
 
   /** Launches in {@code [fromMillis, toMillis)}. */
   public int countMillis(long fromMillis, long toMillis) {
-    if (toMillis <= fromMillis) {
+    if (toMillis <= fromMillis || times.length == 0) {
       return 0;
     }
-    return lowerBound(toMillis) - lowerBound(fromMillis);
+    // Histories usually end before "to" (now): then only "from" needs a search.
+    int upper = times[times.length - 1] < toMillis ? times.length : lowerBound(toMillis);
+    return upper - lowerBound(fromMillis);
+  }
+
+  /** Whether any launch falls in {@code [fromMillis, toMillis)}. */
+  public boolean anyMillis(long fromMillis, long toMillis) {
+    if (toMillis <= fromMillis || times.length == 0) {
+      return false;
+    }
+    long last = times[times.length - 1];
+    if (last < toMillis) {
+      return last >= fromMillis;
+    }
+    int first = lowerBound(fromMillis);
+    return first < times.length && times[first] < toMillis;
   }
 
   /** Index of the first time {@code >= t}. */

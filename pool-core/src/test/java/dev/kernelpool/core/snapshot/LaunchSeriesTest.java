@@ -17,6 +17,26 @@ class LaunchSeriesTest {
   }
 
   @Test
+  void anyMatchesCountInEveryCase() {
+    LaunchSeries s = LaunchSeries.ofEpochMillis(10, 20, 20, 30);
+    for (long from = 0; from < 40; from++) {
+      for (long to = 0; to < 40; to++) {
+        assertThat(s.anyMillis(from, to)).as("[%d, %d)", from, to).isEqualTo(s.countMillis(from, to) > 0);
+      }
+    }
+    assertThat(LaunchSeries.empty().anyMillis(0, 100)).isFalse();
+  }
+
+  @Test
+  void countIsExactAroundTheLastLaunch() {
+    LaunchSeries s = LaunchSeries.ofEpochMillis(10, 20, 20, 30);
+    assertThat(s.countMillis(0, 30)).isEqualTo(3);
+    assertThat(s.countMillis(0, 31)).isEqualTo(4);
+    assertThat(s.countMillis(20, 31)).isEqualTo(3);
+    assertThat(s.countMillis(31, 100)).isZero();
+  }
+
+  @Test
   void plusKeepsOrderAndSinceTrimsTheHead() {
     LaunchSeries s = LaunchSeries.ofEpochMillis(10, 30).plus(20).plus(5);
 
