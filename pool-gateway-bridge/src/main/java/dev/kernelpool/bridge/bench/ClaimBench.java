@@ -116,7 +116,8 @@ public final class ClaimBench {
     }
   }
 
-  private static void shutdown(LauncherResponse r) {
+  /** Stops a kernel handed to EG as EG does, through its launcher's comm port; kills it if that fails. */
+  public static void shutdown(LauncherResponse r) {
     try {
       new CommPortClient(Duration.ofSeconds(2)).shutdown(new InetSocketAddress(r.connectionInfo().ip(), r.commPort().orElseThrow()));
     } catch (Exception e) {

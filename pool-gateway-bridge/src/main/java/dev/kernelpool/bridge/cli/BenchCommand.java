@@ -49,9 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
       }
       case "claim" -> {
-        SidecarConfig config = SidecarConfig.parseYaml(
-            "http: {port: 0}\nlocal: {workDir: '" + dir.resolve("work") + "', python: '" + python + "'}\n"
-                + "kernelspecs:\n  - {name: python3, resources: 'cpu=500m,memory=512Mi', min: 3, max: 3}\n");
+        SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), python, 3);
         try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
           ClaimBench.Result r = new ClaimBench(sidecar, 3, python, dir, System.err).run(cold, warm);
           System.out.println("| launch through the launch script, to first kernel_info | n | p50 ms | p99 ms | min ms | max ms |");

@@ -45,9 +45,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     quietLogs();
     Path dir = Files.createTempDirectory("kernel-pool-demo");
-    SidecarConfig config = SidecarConfig.parseYaml(
-        "http: {port: 0}\nlocal: {workDir: '" + dir.resolve("work") + "', python: '" + python + "'}\n"
-            + "kernelspecs:\n  - {name: python3, resources: 'cpu=500m,memory=512Mi', min: " + pool + ", max: " + pool + "}\n");
+    SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), python, pool);
     System.out.printf("kernel-pool demo: starting a sidecar with a pool of %d local python3 kernels%n", pool);
     try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
       long start = System.nanoTime();

@@ -62,6 +62,17 @@ public record SidecarConfig(
     return parse(new ObjectMapper().createObjectNode());
   }
 
+  /**
+   * A local pool of {@code size} python3 kernels on free ports: what {@code demo} and {@code bench}
+   * run.
+   */
+  public static SidecarConfig localPool(Path workDir, String python, int size) {
+    return parseYaml(
+        "http: {port: 0}\nlocal: {workDir: '" + workDir + "', python: '" + python + "'}\n"
+            + "kernelspecs:\n  - {name: python3, resources: 'cpu=500m,memory=512Mi', min: " + size
+            + ", max: " + size + "}\n");
+  }
+
   public static SidecarConfig read(Path file) {
     try {
       JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));

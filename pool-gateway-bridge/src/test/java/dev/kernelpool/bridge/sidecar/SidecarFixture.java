@@ -2,11 +2,10 @@ package dev.kernelpool.bridge.sidecar;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.kernelpool.bridge.bench.ClaimBench;
 import dev.kernelpool.bridge.config.SidecarConfig;
-import dev.kernelpool.bridge.launcher.CommPortClient;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.core.snapshot.MemberState;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,12 +38,7 @@ final class SidecarFixture {
 
   /** Stops a kernel handed to EG as EG does: through its launcher's comm port. */
   static void shutdown(LauncherResponse r) {
-    try {
-      new CommPortClient(Duration.ofSeconds(2))
-          .shutdown(new InetSocketAddress(r.connectionInfo().ip(), r.commPort().getAsInt()));
-    } catch (Exception ignored) {
-      // already gone
-    }
+    ClaimBench.shutdown(r);
     r.pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
   }
 }
