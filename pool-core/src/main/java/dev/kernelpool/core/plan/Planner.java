@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +24,12 @@ public final class Planner {
   /** Snapshots with at least this many namespaces are planned in parallel. */
   static final int PARALLEL_THRESHOLD = 512;
 
+  private static final int FOOTPRINT_CACHE_LIMIT = 10_000;
+
   private final NamespacePlanner namespacePlanner;
   private final Clock clock;
+  /** Warm footprints by profile resources: a memo of a pure function, bounded. */
+  private final Map<Resources, Resources> footprints = new ConcurrentHashMap<>();
 
   public Planner(PoolPolicy policy, DemandForecaster forecaster, Clock clock) {
     this.namespacePlanner =
@@ -46,13 +49,20 @@ public final class Planner {
       namespaces = new ArrayList<>(namespaces);
       namespaces.sort(Comparator.comparing(NamespaceState::name));
     }
-    Map<Resources, Resources> footprints = new ConcurrentHashMap<>();
+    Map<Resources, Resources> footprints = footprintCache();
     Stream<NamespaceState> stream = namespaces.stream();
     if (namespaces.size() >= PARALLEL_THRESHOLD) {
       stream = stream.parallel();
     }
     List<NamespacePlan> plans = stream.map(ns -> namespacePlanner.plan(ns, now, footprints)).toList();
     return new Plan(now, plans);
+  }
+
+  private Map<Resources, Resources> footprintCache() {
+    if (footprints.size() > FOOTPRINT_CACHE_LIMIT) {
+      footprints.clear();
+    }
+    return footprints;
   }
 
   private static boolean sortedByName(List<NamespaceState> namespaces) {
@@ -66,6 +76,6 @@ public final class Planner {
 
   /** Plans one namespace at {@code now}: what event-driven reconcilers call per changed key. */
   public NamespacePlan plan(NamespaceState namespace, Instant now) {
-    return namespacePlanner.plan(namespace, now, new HashMap<>());
+    return namespacePlanner.plan(namespace, now, footprintCache());
   }
 }

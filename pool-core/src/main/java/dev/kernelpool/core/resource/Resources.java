@@ -41,6 +41,23 @@ public final class Resources {
     return ofMilli(Map.of(name, milli));
   }
 
+  /**
+   * A vector from names in strictly ascending order and their amounts, without sorting: for hot
+   * paths that build the same few names over and over.
+   */
+  public static Resources ofSortedMilli(String[] sortedNames, long[] milli) {
+    if (sortedNames.length != milli.length) {
+      throw new IllegalArgumentException("names and amounts differ in length");
+    }
+    for (int i = 0; i < sortedNames.length; i++) {
+      checkName(sortedNames[i]);
+      if (i > 0 && sortedNames[i - 1].compareTo(sortedNames[i]) >= 0) {
+        throw new IllegalArgumentException("resource names must be strictly ascending: " + String.join(",", sortedNames));
+      }
+    }
+    return new Resources(sortedNames.clone(), milli.clone());
+  }
+
   /** A vector from amounts in milli-units. */
   public static Resources ofMilli(Map<String, Long> milli) {
     TreeMap<String, Long> sorted = new TreeMap<>();

@@ -37,7 +37,9 @@ public record NamespaceState(
     Objects.requireNonNull(quota, "quota");
     members = List.copyOf(members);
     Objects.requireNonNull(history, "history");
-    declaredProfiles = declaredProfiles.stream().distinct().toList();
+    declaredProfiles = declaredProfiles.size() < 2
+        ? List.copyOf(declaredProfiles)
+        : List.copyOf(new java.util.LinkedHashSet<>(declaredProfiles));
     for (PoolProfile p : declaredProfiles) {
       if (!p.namespace().equals(name)) {
         throw new IllegalArgumentException("declared profile of namespace " + p.namespace() + " listed under " + name);

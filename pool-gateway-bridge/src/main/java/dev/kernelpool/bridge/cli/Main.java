@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchCommand.class,
       ScriptsCommand.class,
+      SimulateCommand.class,
+      GenerateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

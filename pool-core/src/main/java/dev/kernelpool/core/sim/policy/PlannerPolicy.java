@@ -1,0 +1,57 @@
+package dev.kernelpool.core.sim.policy;
+
+import dev.kernelpool.core.forecast.DemandForecaster;
+import dev.kernelpool.core.plan.PlanAction;
+import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.core.plan.PoolPolicy;
+import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.NamespaceState;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+/** The real planner under a given policy, forecaster and trigger: how seed and adaptive run. */
+public final class PlannerPolicy implements SimPolicy {
+  private final String name;
+  private final PoolPolicy policy;
+  private final Planner planner;
+  private final Optional<Duration> tick;
+  private final boolean reactive;
+
+  public PlannerPolicy(String name, PoolPolicy policy, DemandForecaster forecaster, Optional<Duration> tick, boolean reactive) {
+    this.name = name;
+    this.policy = policy;
+    this.planner = new Planner(policy, forecaster, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    this.tick = tick;
+    this.reactive = reactive;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Optional<Duration> tick() {
+    return tick;
+  }
+
+  @Override
+  public boolean reactive() {
+    return reactive;
+  }
+
+  @Override
+  public Resources footprint(PoolProfile profile) {
+    return policy.footprint().footprintOf(profile);
+  }
+
+  @Override
+  public List<PlanAction> decide(NamespaceState namespace, Instant now) {
+    return planner.plan(namespace, now).actions();
+  }
+}

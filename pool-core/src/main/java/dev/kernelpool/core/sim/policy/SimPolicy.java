@@ -1,0 +1,41 @@
+package dev.kernelpool.core.sim.policy;
+
+import dev.kernelpool.core.plan.PlanAction;
+import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.sim.SimSettings;
+import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.snapshot.NamespaceState;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A pool policy under simulation. The simulator asks it to decide for one namespace on a timer
+ * ({@link #tick()}), after every event in that namespace ({@link #reactive()}), or both.
+ */
+public interface SimPolicy {
+  /** A stable name for reports and the command line. */
+  String name();
+
+  /** Plan on a timer with this period, if any. */
+  Optional<Duration> tick();
+
+  /** Plan after each launch in a namespace (the refill a claim triggers). */
+  boolean reactive();
+
+  /** What a warm kernel of {@code profile} is charged. */
+  Resources footprint(PoolProfile profile);
+
+  /** The actions for one namespace now. */
+  List<PlanAction> decide(NamespaceState namespace, Instant now);
+
+  /** Pool kernels to create at fixed times, known in advance (only an oracle knows them). */
+  default List<ScheduledCreate> schedule(List<Launch> trace, SimSettings settings) {
+    return List.of();
+  }
+
+  /** A pool kernel of {@code profile} to create at {@code atMillis}. */
+  record ScheduledCreate(long atMillis, PoolProfile profile) {}
+}

@@ -1,0 +1,126 @@
+package dev.kernelpool.core.sim.trace;
+
+import dev.kernelpool.core.resource.Resources;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Generates synthetic traces. Arrivals per namespace and kernelspec are a Poisson process whose rate
+ * follows the scenario's shape (office hours, weekends, a class burst), drawn by thinning with a
+ * seeded generator: the same scenario and seed always give the same trace.
+ */
+public final class TraceGenerator {
+  /** Monday 2026-01-05 00:00 UTC: every trace starts here. */
+  public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+  private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
+
+  private record Spec(String name, long cpuMilli, long memoryMilli, double weight) {}
+
+  private static final Spec[] SPECS = {
+    new Spec("python3", 1000, gib(2), 0.6), new Spec("ir", 1000, gib(2), 0.25), new Spec("spark", 2000, gib(8), 0.15)
+  };
+
+  private static long gib(long n) {
+    return n * 1024 * 1024 * 1024 * 1000;
+  }
+
+  private final SplittableRandom random;
+
+  public TraceGenerator(long seed) {
+    this.random = new SplittableRandom(seed);
+  }
+
+  public Scenario.Generated generate(Scenario scenario) {
+    return switch (scenario) {
+      case DIURNAL -> namespaces(20, 5, 12.0, 30, false, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
+      case WEEKLY -> namespaces(50, 14, 10.0, 40, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
+      case LONG_TAIL -> namespaces(1000, 7, 0.08, 1, true, Resources.parse("cpu=4,memory=16Gi,pods=10"), 40);
+      case NEAR_QUOTA -> namespaces(1, 5, 40.0, 1, false, Resources.parse("cpu=60,memory=240Gi,pods=80"), 120);
+      case LARGE -> namespaces(1000, 14, 30.0, 20, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 40);
+      case CLASS -> classroom();
+    };
+  }
+
+  /**
+   * @param peakPerHour launches per hour per namespace at the busiest time of a weekday
+   * @param skew how unequal namespaces are (the busiest is this many times the quietest)
+   */
+  private Scenario.Generated namespaces(
+      int count, int days, double peakPerHour, double skew, boolean weekends, Resources quota, int meanMinutes) {
+    List<Launch> launches = new ArrayList<>();
+    Map<String, Resources> quotas = new LinkedHashMap<>();
+    for (int n = 0; n < count; n++) {
+      String ns = String.format("ns-%04d", n);
+      quotas.put(ns, quota);
+      double scale = Math.pow(skew, -(double) n / Math.max(1, count - 1));
+      for (Spec spec : SPECS) {
+        double peak = peakPerHour * scale * spec.weight();
+        arrivals(launches, ns, spec, days, peak, weekends, meanMinutes);
+      }
+    }
+    launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace).thenComparing(Launch::kernelspec));
+    return new Scenario.Generated(launches, quotas);
+  }
+
+  private void arrivals(List<Launch> out, String ns, Spec spec, int days, double peakPerHour, boolean weekends, int meanMinutes) {
+    double maxPerMs = peakPerHour / HOUR;
+    if (maxPerMs <= 0) {
+      return;
+    }
+    long end = (long) days * DAY;
+    double t = 0;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / maxPerMs;
+      if (t >= end) {
+        return;
+      }
+      if (random.nextDouble() * maxPerMs <= rate((long) t, peakPerHour, weekends) / HOUR) {
+        out.add(launch((long) t, ns, spec, meanMinutes));
+      }
+    }
+  }
+
+  /** Launches per hour at offset {@code t}: office hours on weekdays, a tenth at night, a fifth on weekends. */
+  private static double rate(long t, double peak, boolean weekends) {
+    long day = t / DAY;
+    double hour = (t % DAY) / (double) HOUR;
+    double shape = hour < 7 || hour > 20 ? 0.1 : 0.1 + 0.9 * Math.sin(Math.PI * (hour - 7) / 13);
+    boolean weekend = weekends && (day % 7 == 5 || day % 7 == 6);
+    return peak * shape * (weekend ? 0.2 : 1.0);
+  }
+
+  private Launch launch(long offset, String ns, Spec spec, int meanMinutes) {
+    long duration = Math.max(300, (long) (-Math.log(1 - random.nextDouble()) * meanMinutes * 60));
+    return new Launch(START.toEpochMilli() + offset, ns, spec.name(), spec.cpuMilli(), spec.memoryMilli(), duration);
+  }
+
+  private Scenario.Generated classroom() {
+    List<Launch> launches = new ArrayList<>();
+    Spec py = SPECS[0];
+    for (int day = 0; day < 5; day++) {
+      long classStart = day * DAY + 10 * HOUR;
+      for (int student = 0; student < 300; student++) {
+        long at = classStart + (long) (random.nextDouble() * Duration.ofMinutes(2).toMillis());
+        launches.add(new Launch(START.toEpochMilli() + at, "course-101", py.name(), 500, gib(1), 90 * 60));
+      }
+    }
+    List<Launch> background = new ArrayList<>();
+    arrivals(background, "course-101", py, 5, 3.0, false, 45);
+    for (Launch l : background) {
+      launches.add(new Launch(l.timestampMs(), l.namespace(), l.kernelspec(), 500, gib(1), l.durationSeconds()));
+    }
+    launches.sort(Comparator.comparingLong(Launch::timestampMs));
+    return new Scenario.Generated(launches, Map.of("course-101", Resources.parse("cpu=400,memory=800Gi,pods=500")));
+  }
+
+  static Duration day() {
+    return Duration.ofMillis(DAY);
+  }
+}

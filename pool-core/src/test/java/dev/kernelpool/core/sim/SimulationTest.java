@@ -1,0 +1,75 @@
+package dev.kernelpool.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kernelpool.core.sim.policy.Policies;
+import dev.kernelpool.core.sim.report.HtmlReport;
+import dev.kernelpool.core.sim.report.JsonReport;
+import dev.kernelpool.core.sim.trace.Scenario;
+import dev.kernelpool.core.sim.trace.TraceGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+  private static final Scenario.Generated DIURNAL = new TraceGenerator(1).generate(Scenario.DIURNAL);
+  private static final Scenario.Generated NEAR_QUOTA = new TraceGenerator(1).generate(Scenario.NEAR_QUOTA);
+
+  private static SimResult run(Scenario.Generated g, String policy) {
+    return new Simulation(g.launches(), g.quotas(), SimSettings.DEFAULTS, Policies.byName(policy, SimSettings.DEFAULTS)).run(x -> {});
+  }
+
+  @Test
+  void sameTraceSeedAndSettingsGiveByteIdenticalOutput() {
+    List<SimResult> a = new ArrayList<>();
+    List<SimResult> b = new ArrayList<>();
+    for (String p : Policies.names()) {
+      a.add(run(DIURNAL, p));
+      b.add(run(DIURNAL, p));
+    }
+
+    assertThat(JsonReport.render(a)).isEqualTo(JsonReport.render(b));
+    assertThat(HtmlReport.render("t", a)).isEqualTo(HtmlReport.render("t", b));
+  }
+
+  @Test
+  void withoutAPoolEveryLaunchIsColdAndTheOracleServesEveryLaunchWarm() {
+    SimResult none = run(DIURNAL, "none");
+    SimResult oracle = run(DIURNAL, "oracle");
+
+    assertThat(none.hits()).isZero();
+    assertThat(none.waitP50Seconds()).isBetween(60.0, 120.0);
+    assertThat(none.idleKernelHours()).isZero();
+    assertThat(oracle.hitRate()).isEqualTo(1.0);
+    assertThat(oracle.waitP99Seconds()).isLessThan(1.0);
+    // Each oracle kernel idles between (lead - slowest start) and lead: 0 to 2 minutes.
+    assertThat(oracle.idleKernelHours()).isBetween(0.0, oracle.launches() * 2.0 / 60);
+  }
+
+  @Test
+  void planningPoliciesNeverBreakTheUsageCeilingNearTheQuota() {
+    for (String p : List.of("seed", "adaptive")) {
+      SimResult r = run(NEAR_QUOTA, p);
+      assertThat(r.quotaViolations()).as(p).isZero();
+      assertThat(r.hits()).as(p).isPositive();
+    }
+    assertThat(run(NEAR_QUOTA, "static").quotaViolations()).isPositive();
+  }
+
+  @Test
+  void adaptiveCostsLessIdleTimePerWarmLaunchThanTheTalksPolicy() {
+    SimResult seed = run(DIURNAL, "seed");
+    SimResult adaptive = run(DIURNAL, "adaptive");
+
+    assertThat(adaptive.idleKernelHours() / adaptive.hits()).isLessThan(seed.idleKernelHours() / seed.hits());
+    assertThat(adaptive.idleKernelHours()).isLessThan(seed.idleKernelHours());
+  }
+
+  @Test
+  void jsonHasOneSnakeCaseObjectPerPolicy() {
+    String json = JsonReport.render(List.of(run(DIURNAL, "none"), run(DIURNAL, "seed")));
+
+    assertThat(json).startsWith("{\"policies\": [").contains("\"policy\": \"none\"", "\"policy\": \"seed\"",
+        "\"hit_rate\": ", "\"idle_kernel_hours\": ", "\"quota_violations\": 0", "\"wait_p99_s\": ");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.kernelpool.bridge.cli;
+
+import dev.kernelpool.core.sim.SimResult;
+import dev.kernelpool.core.sim.SimSettings;
+import dev.kernelpool.core.sim.Simulation;
+import dev.kernelpool.core.sim.policy.Policies;
+import dev.kernelpool.core.sim.policy.SimPolicy;
+import dev.kernelpool.core.sim.report.HtmlReport;
+import dev.kernelpool.core.sim.report.JsonReport;
+import dev.kernelpool.core.sim.report.TableReport;
+import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.sim.trace.QuotaFileReader;
+import dev.kernelpool.core.sim.trace.TraceFormatException;
+import dev.kernelpool.core.sim.trace.TraceReader;
+import dev.kernelpool.core.resource.Resources;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = "Replay a launch trace against pool policies on a virtual clock and compare hits, waits and idle cost.")
+final class SimulateCommand implements Callable<Integer> {
+  @Option(names = "--trace", required = true, description = "CSV: " + TraceReader.HEADER)
+  Path trace;
+
+  @Option(names = "--quotas", required = true, description = "CSV: " + QuotaFileReader.HEADER)
+  Path quotas;
+
+  @Option(names = "--policy", defaultValue = "none,static,seed,adaptive,oracle", split = ",",
+      description = "Policies to compare (default ${DEFAULT-VALUE}).")
+  List<String> policies;
+
+  @Option(names = "--json", description = "Print JSON instead of the table.")
+  boolean json;
+
+  @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+  Path report;
+
+  @Option(names = "--cold-start", defaultValue = "90", description = "Mean cold start in seconds (default ${DEFAULT-VALUE}).")
+  long coldStart;
+
+  @Option(names = "--cold-start-spread", defaultValue = "30", description = "Cold start spread in seconds (default ${DEFAULT-VALUE}).")
+  long spread;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the start-time draws (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Launch> launches;
+    Map<String, Resources> quotaMap;
+    SimSettings settings;
+    List<SimPolicy> chosen = new ArrayList<>();
+    try (BufferedReader t = Files.newBufferedReader(trace); BufferedReader q = Files.newBufferedReader(quotas)) {
+      launches = TraceReader.read(t, trace.toString());
+      quotaMap = QuotaFileReader.read(q, quotas.toString());
+      settings = new SimSettings(Duration.ofSeconds(coldStart), Duration.ofSeconds(spread), SimSettings.DEFAULTS.claimTime(), seed);
+      for (String p : policies) {
+        chosen.add(Policies.byName(p.trim(), settings));
+      }
+    } catch (TraceFormatException | IllegalArgumentException e) {
+      System.err.println("kernel-pool simulate: " + e.getMessage());
+      return 2;
+    }
+    List<SimResult> results = new ArrayList<>();
+    for (SimPolicy policy : chosen) {
+      long start = System.nanoTime();
+      double[] lastShown = {0};
+      SimResult r = new Simulation(launches, quotaMap, settings, policy).run(done -> {
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (elapsed > 3 && done - lastShown[0] >= 0.1) {
+          lastShown[0] = done;
+          System.err.printf(Locale.ROOT, "  %s: %.0f%% (%.0f s)%n", policy.name(), 100 * done, elapsed);
+        }
+      });
+      System.err.printf(Locale.ROOT, "%s simulated in %.1f s%n", policy.name(), (System.nanoTime() - start) / 1e9);
+      results.add(r);
+    }
+    System.out.print(json ? JsonReport.render(results) : TableReport.render(results));
+    if (report != null) {
+      Files.writeString(report, HtmlReport.render("Kernel pool simulation: " + trace.getFileName(), results));
+    }
+    return 0;
+  }
+}
