@@ -25,8 +25,9 @@ import org.zeromq.ZMQ;
 
 /**
  * A client of one kernel: heartbeat (REQ), shell and control (DEALER) and iopub (SUB) sockets on a
- * shared {@link ZContext} it does not own. Every call blocks in a poller with a timeout; calls are
- * serialized, so the sockets are only ever used by one thread at a time. Every received message is
+ * shared {@link ZContext} it does not own. Every call blocks in a poller with a timeout; requests
+ * are serialized on the client, heartbeats on their own socket and lock, so each socket is only
+ * ever used by one thread at a time and a heartbeat never delays a request. Every received message is
  * verified; unsigned, wrongly signed, replayed and malformed messages are dropped with one log line
  * each and counted in {@link #rejectedMessages()}.
  */
@@ -43,8 +44,10 @@ public final class KernelClient implements AutoCloseable {
   private final ZMQ.Socket shell;
   private final ZMQ.Socket control;
   private final ZMQ.Socket iopub;
+  /** Guards the heartbeat socket alone, so a heartbeat never waits behind a request, nor one behind it. */
+  private final Object heartbeatLock = new Object();
   private ZMQ.Socket heartbeat;
-  private boolean closed;
+  private volatile boolean closed;
 
   /** Connects to the kernel described by {@code info}. Connecting does not wait for the kernel. */
   public KernelClient(ZContext context, ConnectionInfo info, Clock clock) {
@@ -80,24 +83,26 @@ public final class KernelClient implements AutoCloseable {
    * being set up does not count against the kernel: pings are retried on a fresh socket each
    * second until the timeout.
    */
-  public synchronized boolean heartbeat(Duration timeout) {
-    checkOpen();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-      heartbeat.send(PING);
-      try (ZMQ.Poller poller = context.createPoller(1)) {
-        poller.register(heartbeat, ZMQ.Poller.POLLIN);
-        if (poller.poll(Math.min(left, 1000)) > 0 && poller.pollin(0)) {
-          heartbeat.recv();
-          return true;
+  public boolean heartbeat(Duration timeout) {
+    synchronized (heartbeatLock) {
+      checkOpen();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        heartbeat.send(PING);
+        try (ZMQ.Poller poller = context.createPoller(1)) {
+          poller.register(heartbeat, ZMQ.Poller.POLLIN);
+          if (poller.poll(Math.min(left, 1000)) > 0 && poller.pollin(0)) {
+            heartbeat.recv();
+            return true;
+          }
         }
-      }
-      // A REQ socket without its reply cannot send again: start a new one.
-      heartbeat.close();
-      heartbeat = open(SocketType.REQ, info.hbPort());
-      if (System.nanoTime() >= deadline) {
-        return false;
+        // A REQ socket without its reply cannot send again: start a new one.
+        heartbeat.close();
+        heartbeat = open(SocketType.REQ, info.hbPort());
+        if (System.nanoTime() >= deadline) {
+          return false;
+        }
       }
     }
   }
@@ -247,15 +252,19 @@ public final class KernelClient implements AutoCloseable {
 
   /** Closes the sockets (linger 0); the shared context stays open. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      shell.close();
+      control.close();
+      iopub.close();
     }
-    closed = true;
-    shell.close();
-    control.close();
-    iopub.close();
-    heartbeat.close();
+    synchronized (heartbeatLock) {
+      heartbeat.close();
+    }
   }
 
   /** A JSON tree helper for callers building user expressions. */

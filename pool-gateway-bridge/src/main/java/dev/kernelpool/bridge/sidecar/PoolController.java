@@ -133,7 +133,7 @@ public final class PoolController implements AutoCloseable {
 
   /**
    * Pauses or resumes changes to the pool: while paused the controller neither creates nor
-   * deletes pool kernels (claims are still served). For maintenance, and for tests that need a
+   * deletes pool kernels, nor heartbeat-checks them (claims are still served). For maintenance, and for tests that need a
    * pool of a fixed size.
    */
   public void setPaused(boolean paused) {
@@ -243,6 +243,9 @@ public final class PoolController implements AutoCloseable {
         connections.close(id);
       }
     } catch (KernelTimeoutException | RuntimeException e) {
+      if (closed) {
+        return;
+      }
       LOG.warn("pool kernel {} did not become ready: {}", id, e.getMessage());
       metrics.startFailure("not_ready");
       discard(id);
@@ -251,20 +254,35 @@ public final class PoolController implements AutoCloseable {
   }
 
   private void heartbeats() {
+    if (paused) {
+      return;
+    }
     for (PoolKernel k : registry.all()) {
       if (k.state() != MemberState.WARM) {
         continue;
       }
-      checks.execute(() -> {
-        Optional<KernelClient> client = connections.get(k.id());
-        if (client.isPresent() && registry.get(k.id()).map(x -> x.state() == MemberState.WARM).orElse(false)
-            && !client.get().heartbeat(Duration.ofSeconds(3))) {
-          LOG.warn("pool kernel {} missed its heartbeat: replacing it", k.id());
-          metrics.eviction(k.profile().namespace(), "DEAD");
-          discard(k.id());
-          requestReconcile();
-        }
+      checks.execute(() -> checkHeartbeat(k));
+    }
+  }
+
+  private void checkHeartbeat(PoolKernel k) {
+    try {
+      Optional<KernelClient> client = connections.get(k.id());
+      if (client.isEmpty() || client.get().heartbeat(Duration.ofSeconds(3))) {
+        return;
+      }
+      // Only a kernel still in the pool is discarded: one a claim took meanwhile is the claim's.
+      registry.markTerminating(k.id()).ifPresent(gone -> {
+        LOG.warn("pool kernel {} missed its heartbeat: replacing it", k.id());
+        metrics.eviction(k.profile().namespace(), "DEAD");
+        connections.close(k.id());
+        backend.stop(gone);
+        requestReconcile();
       });
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.warn("heartbeat of pool kernel {} failed: {}", k.id(), e.getMessage());
+      }
     }
   }
 
