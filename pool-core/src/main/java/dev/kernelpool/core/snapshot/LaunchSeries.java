@@ -97,22 +97,16 @@ public final class LaunchSeries {
       step <<= 1;
       hi = lo + step;
     }
-    hi = Math.min(hi, size);
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (times[mid] < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return search(t, lo, Math.min(hi, size));
   }
 
   /** Index of the first time {@code >= t}. */
   private int lowerBound(long t) {
-    int lo = 0;
-    int hi = size;
+    return search(t, 0, size);
+  }
+
+  /** Index of the first time {@code >= t} within {@code [lo, hi)}, or {@code hi}. */
+  private int search(long t, int lo, int hi) {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (times[mid] < t) {

@@ -4,26 +4,14 @@ import dev.kernelpool.core.plan.PlanAction;
 import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.snapshot.NamespaceState;
 import dev.kernelpool.core.snapshot.PoolProfile;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** No pool: every launch is cold. The baseline. */
 public final class NoPoolPolicy implements SimPolicy {
   @Override
   public String name() {
     return "none";
-  }
-
-  @Override
-  public Optional<Duration> tick() {
-    return Optional.empty();
-  }
-
-  @Override
-  public boolean reactive() {
-    return false;
   }
 
   @Override

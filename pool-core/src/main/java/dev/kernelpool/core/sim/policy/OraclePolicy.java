@@ -7,11 +7,9 @@ import dev.kernelpool.core.sim.SimSettings;
 import dev.kernelpool.core.sim.trace.Launch;
 import dev.kernelpool.core.snapshot.NamespaceState;
 import dev.kernelpool.core.snapshot.PoolProfile;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Knows the future: starts one small kernel per launch exactly as long before it as the slowest
@@ -22,16 +20,6 @@ public final class OraclePolicy implements SimPolicy {
   @Override
   public String name() {
     return "oracle";
-  }
-
-  @Override
-  public Optional<Duration> tick() {
-    return Optional.empty();
-  }
-
-  @Override
-  public boolean reactive() {
-    return false;
   }
 
   @Override

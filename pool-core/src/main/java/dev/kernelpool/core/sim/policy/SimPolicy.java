@@ -19,11 +19,15 @@ public interface SimPolicy {
   /** A stable name for reports and the command line. */
   String name();
 
-  /** Plan on a timer with this period, if any. */
-  Optional<Duration> tick();
+  /** Plan on a timer with this period, if any; none by default. */
+  default Optional<Duration> tick() {
+    return Optional.empty();
+  }
 
-  /** Plan after each launch in a namespace (the refill a claim triggers). */
-  boolean reactive();
+  /** Plan after each launch in a namespace (the refill a claim triggers); not by default. */
+  default boolean reactive() {
+    return false;
+  }
 
   /** What a warm kernel of {@code profile} is charged. */
   Resources footprint(PoolProfile profile);
