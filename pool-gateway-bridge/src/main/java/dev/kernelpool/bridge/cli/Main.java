@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchCommand.class,
       ScriptsCommand.class,
+      StatusCommand.class,
       SimulateCommand.class,
       GenerateCommand.class,
       CommandLine.HelpCommand.class

@@ -57,6 +57,38 @@ public record SidecarConfig(
     kernelspecs = List.copyOf(kernelspecs);
   }
 
+  private static final String[] ROOT =
+      {"http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller"};
+  private static final String[] HTTP = {"host", "port"};
+  private static final String[] LISTENER = {"host", "port"};
+  private static final String[] CLAIM = {"timeout", "personalizeCode"};
+  private static final String[] LOCAL = {"python", "workDir", "namespace", "bindIp"};
+  private static final String[] CONTROLLER = {"resync", "heartbeat", "readyTimeout"};
+  private static final String[] KERNELSPEC =
+      {"name", "image", "resources", "uid", "gid", "volumes", "serviceAccount", "warmupCode", "min", "max"};
+  private static final String[] POLICY = {"maxPoolFraction", "maxUsageFraction", "noQuotaBudget", "memberTtl",
+      "startTimeout", "horizon", "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour",
+      "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback"};
+
+  /** Every key the configuration accepts, as full paths ({@code policy.memberTtl}, {@code kernelspecs[].min}). */
+  public static List<String> keys() {
+    List<String> keys = new java.util.ArrayList<>(List.of("token", "tokenFile"));
+    java.util.Map<String, String[]> groups = new java.util.LinkedHashMap<>();
+    groups.put("http.", HTTP);
+    groups.put("responseListener.", LISTENER);
+    groups.put("claim.", CLAIM);
+    groups.put("local.", LOCAL);
+    groups.put("policy.", POLICY);
+    groups.put("kernelspecs[].", KERNELSPEC);
+    groups.put("controller.", CONTROLLER);
+    groups.forEach((prefix, names) -> {
+      for (String n : names) {
+        keys.add(prefix + n);
+      }
+    });
+    return keys;
+  }
+
   /** The configuration of an empty file: one python3 kernelspec, two warm kernels, local backend. */
   public static SidecarConfig defaults() {
     return parse(new ObjectMapper().createObjectNode());
@@ -91,13 +123,12 @@ public record SidecarConfig(
   }
 
   static SidecarConfig parse(JsonNode tree) {
-    ConfigNode root = new ConfigNode("", tree)
-        .allowOnly("http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller");
-    ConfigNode http = root.child("http").allowOnly("host", "port");
-    ConfigNode listener = root.child("responseListener").allowOnly("host", "port");
-    ConfigNode claim = root.child("claim").allowOnly("timeout", "personalizeCode");
-    ConfigNode local = root.child("local").allowOnly("python", "workDir", "namespace", "bindIp");
-    ConfigNode controller = root.child("controller").allowOnly("resync", "heartbeat", "readyTimeout");
+    ConfigNode root = new ConfigNode("", tree).allowOnly(ROOT);
+    ConfigNode http = root.child("http").allowOnly(HTTP);
+    ConfigNode listener = root.child("responseListener").allowOnly(LISTENER);
+    ConfigNode claim = root.child("claim").allowOnly(CLAIM);
+    ConfigNode local = root.child("local").allowOnly(LOCAL);
+    ConfigNode controller = root.child("controller").allowOnly(CONTROLLER);
     try {
       List<KernelspecTemplate> specs = new ArrayList<>();
       List<ProfileRule> rules = new ArrayList<>();
@@ -108,7 +139,7 @@ public record SidecarConfig(
         rules.add(new ProfileRule("python3", "*", 2, 4));
       }
       for (ConfigNode s : specNodes) {
-        s.allowOnly("name", "image", "resources", "uid", "gid", "volumes", "serviceAccount", "warmupCode", "min", "max");
+        s.allowOnly(KERNELSPEC);
         String name = s.string("name", null);
         if (name == null) {
           throw new ConfigException(s.path() + ".name: required");
@@ -152,9 +183,7 @@ public record SidecarConfig(
   }
 
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {
-    p.allowOnly("maxPoolFraction", "maxUsageFraction", "noQuotaBudget", "memberTtl", "startTimeout", "horizon",
-        "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour", "initialFootprint", "optOutLabel",
-        "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback");
+    p.allowOnly(POLICY);
     var noQuota = p.quantities("noQuotaBudget");
     String optOut = p.string("optOutLabel", "kernelpool.dev/pool=disabled");
     String optIn = p.string("optInLabel", "");
