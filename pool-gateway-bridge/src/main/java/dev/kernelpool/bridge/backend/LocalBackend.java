@@ -128,11 +128,6 @@ public final class LocalBackend implements KernelBackend {
     this.gone = callback;
   }
 
-  /** Kernels handed to EG that are still running. */
-  public int releasedRunning() {
-    return (int) released.values().stream().filter(Process::isAlive).count();
-  }
-
   /** Kills every kernel the pool still owns; released (claimed) kernels are EG's and stay. */
   @Override
   public void close() {
@@ -148,13 +143,5 @@ public final class LocalBackend implements KernelBackend {
       }
     }
     owned.clear();
-  }
-
-  /** Kills released kernels too: for demos and tests that play EG and must leave nothing behind. */
-  public void killReleased() {
-    for (Process p : released.values()) {
-      p.destroyForcibly();
-    }
-    released.clear();
   }
 }

@@ -1,6 +1,5 @@
 package dev.kernelpool.bridge.kernel;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
@@ -265,10 +264,5 @@ public final class KernelClient implements AutoCloseable {
     synchronized (heartbeatLock) {
       heartbeat.close();
     }
-  }
-
-  /** A JSON tree helper for callers building user expressions. */
-  static JsonNode text(String s) {
-    return JsonNodeFactory.instance.textNode(s);
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -105,10 +104,5 @@ public final class ConnectionInfoCipher {
     } catch (IllegalArgumentException e) {
       throw new PayloadException(PayloadException.Reason.NOT_BASE64, "payload " + field + " is not base64");
     }
-  }
-
-  /** UTF-8 bytes of {@code json}. */
-  static byte[] utf8(String json) {
-    return json.getBytes(StandardCharsets.UTF_8);
   }
 }

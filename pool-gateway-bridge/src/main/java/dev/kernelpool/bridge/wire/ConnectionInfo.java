@@ -54,13 +54,6 @@ public record ConnectionInfo(
     return transport + "://" + ip + ":" + port;
   }
 
-  /** The same kernel reached at another address (EG replaces {@code ip} with the pod's). */
-  public ConnectionInfo withIp(String newIp) {
-    return new ConnectionInfo(
-        transport, newIp, shellPort, iopubPort, stdinPort, controlPort, hbPort, key, signatureScheme,
-        kernelName);
-  }
-
   @Override
   public String toString() {
     return "ConnectionInfo[" + transport + "://" + ip + " shell=" + shellPort + " iopub=" + iopubPort

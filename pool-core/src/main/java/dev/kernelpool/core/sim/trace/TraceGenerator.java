@@ -119,8 +119,4 @@ public final class TraceGenerator {
     launches.sort(Comparator.comparingLong(Launch::timestampMs));
     return new Scenario.Generated(launches, Map.of("course-101", Resources.parse("cpu=400,memory=800Gi,pods=500")));
   }
-
-  static Duration day() {
-    return Duration.ofMillis(DAY);
-  }
 }
