@@ -34,9 +34,9 @@ public final class SeasonalForecaster implements DemandForecaster {
     this.smoothingMillis = smoothing.toMillis();
   }
 
-  /** 14 days of history, a 30-minute trend window, seasonal rates over ±1 hour. */
+  /** A week of history, a 30-minute trend window, seasonal rates over ±1 hour. */
   public static SeasonalForecaster defaults() {
-    return new SeasonalForecaster(14, Duration.ofMinutes(30), Duration.ofHours(1));
+    return new SeasonalForecaster(7, Duration.ofMinutes(30), Duration.ofHours(1));
   }
 
   @Override

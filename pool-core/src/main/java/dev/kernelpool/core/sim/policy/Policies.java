@@ -1,8 +1,7 @@
 package dev.kernelpool.core.sim.policy;
 
-import dev.kernelpool.core.eligibility.EligibilityRules;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
-import dev.kernelpool.core.forecast.SeasonalForecaster;
+import dev.kernelpool.core.forecast.CombinedForecaster;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.plan.SmallQuotaRule;
@@ -46,18 +45,18 @@ public final class Policies {
   }
 
   /**
-   * Ours: plans on every event (watch-triggered refill) and every 5 minutes, forecasts with
-   * time-of-day/week seasonality and the recent trend over 30 minutes, small footprint, pools for
-   * small quotas. Settings chosen by a sweep (docs/benchmarks.md); {@code settings} is accepted so
-   * the horizon can follow the modelled start time in later tuning.
+   * Ours: plans after every launch (the watch-triggered refill) and every 5 minutes; forecasts
+   * with the larger of time-of-day/week seasonality (with the recent trend) and the week's launch
+   * frequency over 15 minutes; drops profiles forecast below one launch in 20 hours; small
+   * footprint; pools for small quotas. Chosen by a sweep (docs/simulator.md). {@code settings} is
+   * accepted so the horizon can follow the modelled start time in later tuning.
    */
   public static SimPolicy adaptive(SimSettings settings) {
-    Duration horizon = Duration.ofMinutes(30).compareTo(settings.coldStart()) > 0 ? Duration.ofMinutes(30) : settings.coldStart();
+    Duration horizon = Duration.ofMinutes(15).compareTo(settings.coldStart()) > 0 ? Duration.ofMinutes(15) : settings.coldStart();
     PoolPolicy policy = PoolPolicy.DEFAULTS
         .withSmallQuota(new SmallQuotaRule(true, 1))
         .withFootprint(FootprintRule.DEFAULTS)
-        .withEligibility(new EligibilityRules(EligibilityRules.DEFAULTS.optOut(), Optional.empty(), Duration.ofDays(14), 1))
-        .withDemand(new DemandRules(horizon, 0));
-    return new PlannerPolicy("adaptive", policy, SeasonalForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+        .withDemand(new DemandRules(horizon, 0.05));
+    return new PlannerPolicy("adaptive", policy, CombinedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
   }
 }
