@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +33,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm", defaultValue = "200", description = "Warm samples: round trips or claims (default ${DEFAULT-VALUE}).")
   int warm;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with ipykernel (default ${DEFAULT-VALUE}).")
-  String python;
+  @Mixin PythonOption pythonOption;
 
   @Override
   public Integer call() throws Exception {
@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     DemoCommand.quietLogs();
     switch (which) {
       case "wire" -> {
-        WireBench.Result r = WireBench.run(python, dir, cold, warm);
+        WireBench.Result r = WireBench.run(pythonOption.python, dir, cold, warm);
         System.out.println("| measurement | n | p50 ms | p99 ms | min ms | max ms |");
         System.out.println("|---|---|---|---|---|---|");
         row("cold start: spawn ipykernel -> first kernel_info reply", r.coldStart());
@@ -49,9 +49,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
       }
       case "claim" -> {
-        SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), python, 3);
+        SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), pythonOption.python, 3);
         try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
-          ClaimBench.Result r = new ClaimBench(sidecar, 3, python, dir, System.err).run(cold, warm);
+          ClaimBench.Result r = new ClaimBench(sidecar, 3, pythonOption.python, dir, System.err).run(cold, warm);
           System.out.println("| launch through the launch script, to first kernel_info | n | p50 ms | p99 ms | min ms | max ms |");
           System.out.println("|---|---|---|---|---|---|");
           row("cold (pool disabled: the launcher starts a kernel)", r.cold());

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -32,8 +33,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--cold", defaultValue = "2", description = "Cold launches to measure (default ${DEFAULT-VALUE}).")
   int cold;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with ipykernel (default ${DEFAULT-VALUE}).")
-  String python;
+  @Mixin PythonOption pythonOption;
 
   static void quietLogs() {
     if (System.getenv("KERNEL_POOL_LOG_LEVEL") == null) {
@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     quietLogs();
     Path dir = Files.createTempDirectory("kernel-pool-demo");
-    SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), python, pool);
+    SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), pythonOption.python, pool);
     System.out.printf("kernel-pool demo: starting a sidecar with a pool of %d local python3 kernels%n", pool);
     try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
       long start = System.nanoTime();
@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
         Thread.sleep(50);
       }
       System.out.printf("pool warm after %.1f s (sidecar %s)%n", (System.nanoTime() - start) / 1e9, sidecar.url());
-      ClaimBench.Result r = new ClaimBench(sidecar, pool, python, dir, System.out).run(cold, claims);
+      ClaimBench.Result r = new ClaimBench(sidecar, pool, pythonOption.python, dir, System.out).run(cold, claims);
       System.out.println();
       System.out.println("launch through the launch script, until the kernel answers kernel_info:");
       System.out.printf(Locale.ROOT, "  %-28s %8s %10s%n", "", "launches", "median ms");

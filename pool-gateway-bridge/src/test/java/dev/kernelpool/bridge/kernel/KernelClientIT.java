@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,44 +80,6 @@ class KernelClientIT {
       assertThat(result.userExpressions().path("user").path("data").path("text/plain").asText())
           .isEqualTo("'alice'");
       assertThat(result.iopub()).extracting(JupyterMessage::msgType).doesNotContain("execute_result");
-    }
-  }
-
-  @Test
-  void interruptsALongSleep() throws Exception {
-    try (KernelClient runner = client(kernel.connectionInfo());
-        KernelClient controller = client(kernel.connectionInfo())) {
-      runner.awaitReady(TIMEOUT);
-      CompletableFuture<ExecuteResult> sleeping =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return runner.execute("import time\ntime.sleep(30)", false, Map.of(), Duration.ofSeconds(25));
-                } catch (KernelTimeoutException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      // Interrupt once the kernel is busy with the sleep: wait until it does not answer at once.
-      long start = System.nanoTime();
-      JupyterMessage reply;
-      do {
-        reply = controller.interrupt(TIMEOUT);
-      } while (!sleeping.isDone() && !waitDone(sleeping, 300));
-      ExecuteResult result = sleeping.get(20, TimeUnit.SECONDS);
-
-      assertThat(reply.msgType()).isEqualTo("interrupt_reply");
-      assertThat(result.status()).isEqualTo("error");
-      assertThat(result.reply().content().path("ename").asText()).isEqualTo("KeyboardInterrupt");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
-    }
-  }
-
-  private static boolean waitDone(CompletableFuture<?> f, long millis) {
-    try {
-      f.get(millis, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (Exception e) {
-      return f.isDone();
     }
   }
 

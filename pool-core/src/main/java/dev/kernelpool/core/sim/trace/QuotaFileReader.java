@@ -4,7 +4,6 @@ import dev.kernelpool.core.resource.InvalidQuantityException;
 import dev.kernelpool.core.resource.Resources;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,38 +16,23 @@ public final class QuotaFileReader {
 
   public static Map<String, Resources> read(BufferedReader in, String source) {
     Map<String, Resources> quotas = new LinkedHashMap<>();
-    try {
-      String header = in.readLine();
-      if (header == null || !header.trim().equals(HEADER)) {
-        throw new TraceFormatException(source, 1, "expected the header '" + HEADER + "'");
+    CsvRows.read(in, source, HEADER, (line, f) -> {
+      if (f.length != 4 || f[0].isBlank()) {
+        throw new TraceFormatException(source, line, "expected namespace,cpu,memory,pods");
       }
-      long line = 1;
-      String row;
-      while ((row = in.readLine()) != null) {
-        line++;
-        if (row.isBlank()) {
-          continue;
+      try {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("cpu", f[1].trim());
+        q.put("memory", f[2].trim());
+        q.put("pods", f[3].trim());
+        if (quotas.put(f[0].trim(), Resources.parse(q)) != null) {
+          throw new TraceFormatException(source, line, "namespace " + f[0].trim() + " listed twice");
         }
-        String[] f = row.split(",", -1);
-        if (f.length != 4 || f[0].isBlank()) {
-          throw new TraceFormatException(source, line, "expected namespace,cpu,memory,pods");
-        }
-        try {
-          Map<String, String> q = new LinkedHashMap<>();
-          q.put("cpu", f[1].trim());
-          q.put("memory", f[2].trim());
-          q.put("pods", f[3].trim());
-          if (quotas.put(f[0].trim(), Resources.parse(q)) != null) {
-            throw new TraceFormatException(source, line, "namespace " + f[0].trim() + " listed twice");
-          }
-        } catch (InvalidQuantityException e) {
-          throw new TraceFormatException(source, line, e.getMessage());
-        }
+      } catch (InvalidQuantityException e) {
+        throw new TraceFormatException(source, line, e.getMessage());
       }
-      return quotas;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + source, e);
-    }
+    });
+    return quotas;
   }
 
   public static void write(Map<String, Resources> quotas, Writer out) throws IOException {

@@ -4,7 +4,6 @@ import dev.kernelpool.core.resource.InvalidQuantityException;
 import dev.kernelpool.core.resource.Quantity;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,42 +20,27 @@ public final class TraceReader {
 
   public static List<Launch> read(BufferedReader in, String source) {
     List<Launch> launches = new ArrayList<>();
-    try {
-      String header = in.readLine();
-      if (header == null || !header.trim().equals(HEADER)) {
-        throw new TraceFormatException(source, 1, "expected the header '" + HEADER + "'");
+    long[] last = {Long.MIN_VALUE};
+    CsvRows.read(in, source, HEADER, (line, f) -> {
+      if (f.length != 6) {
+        throw new TraceFormatException(source, line, "expected 6 fields, got " + f.length);
       }
-      long line = 1;
-      long last = Long.MIN_VALUE;
-      String row;
-      while ((row = in.readLine()) != null) {
-        line++;
-        if (row.isBlank()) {
-          continue;
-        }
-        String[] f = row.split(",", -1);
-        if (f.length != 6) {
-          throw new TraceFormatException(source, line, "expected 6 fields, got " + f.length);
-        }
-        long ts = number(f[0], "timestamp_ms", source, line);
-        if (ts < last) {
-          throw new TraceFormatException(source, line, "rows must be in time order (" + ts + " < " + last + ")");
-        }
-        last = ts;
-        if (f[1].isBlank() || f[2].isBlank()) {
-          throw new TraceFormatException(source, line, "namespace and kernelspec must not be empty");
-        }
-        long duration = number(f[5], "duration_s", source, line);
-        if (duration < 0) {
-          throw new TraceFormatException(source, line, "duration_s must not be negative");
-        }
-        launches.add(new Launch(ts, f[1].trim(), f[2].trim(), quantity(f[3], "cpu", source, line),
-            quantity(f[4], "memory", source, line), duration));
+      long ts = number(f[0], "timestamp_ms", source, line);
+      if (ts < last[0]) {
+        throw new TraceFormatException(source, line, "rows must be in time order (" + ts + " < " + last[0] + ")");
       }
-      return launches;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + source, e);
-    }
+      last[0] = ts;
+      if (f[1].isBlank() || f[2].isBlank()) {
+        throw new TraceFormatException(source, line, "namespace and kernelspec must not be empty");
+      }
+      long duration = number(f[5], "duration_s", source, line);
+      if (duration < 0) {
+        throw new TraceFormatException(source, line, "duration_s must not be negative");
+      }
+      launches.add(new Launch(ts, f[1].trim(), f[2].trim(), quantity(f[3], "cpu", source, line),
+          quantity(f[4], "memory", source, line), duration));
+    });
+    return launches;
   }
 
   public static void write(List<Launch> launches, Writer out) throws IOException {
