@@ -9,7 +9,7 @@ import dev.kernelpool.bridge.kernel.ExecuteResult;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.metrics.PoolMetrics;
 import dev.kernelpool.bridge.pool.KernelConnections;
-import dev.kernelpool.bridge.pool.LaunchRecorder;
+import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
 import dev.kernelpool.core.plan.NamespacePlan;

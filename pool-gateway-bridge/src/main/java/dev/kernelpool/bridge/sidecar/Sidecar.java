@@ -16,7 +16,7 @@ import dev.kernelpool.bridge.launcher.RsaKeys;
 import dev.kernelpool.bridge.metrics.Metrics;
 import dev.kernelpool.bridge.metrics.PoolMetrics;
 import dev.kernelpool.bridge.pool.KernelConnections;
-import dev.kernelpool.bridge.pool.LaunchRecorder;
+import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;

@@ -1,0 +1,70 @@
+package dev.kernelpool.core.snapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Records every launch (hit or miss) per profile, so forecasts see the demand and not only what
+ * the pool served. Keeps a bounded window; safe for concurrent use.
+ */
+public final class LaunchRecorder {
+  private final Duration window;
+  private final Map<PoolProfile, LaunchSeries> launches = new HashMap<>();
+
+  public LaunchRecorder(Duration window) {
+    this.window = window;
+  }
+
+  public synchronized void record(PoolProfile profile, Instant at) {
+    long cutoff = at.minus(window).toEpochMilli();
+    launches.merge(profile, LaunchSeries.ofEpochMillis(at.toEpochMilli()), (a, b) -> a.since(cutoff).plus(at.toEpochMilli()));
+  }
+
+  /** Adds a whole series of launches of {@code profile} (a saved history being restored). */
+  public synchronized void recordAll(PoolProfile profile, LaunchSeries series) {
+    LaunchSeries existing = launches.get(profile);
+    if (existing == null || existing.size() == 0) {
+      launches.put(profile, series);
+      return;
+    }
+    long[] all = new long[existing.size() + series.size()];
+    for (int i = 0; i < existing.size(); i++) {
+      all[i] = existing.epochMilliAt(i);
+    }
+    for (int i = 0; i < series.size(); i++) {
+      all[existing.size() + i] = series.epochMilliAt(i);
+    }
+    launches.put(profile, LaunchSeries.ofEpochMillis(all));
+  }
+
+  /** The launches of {@code namespace} within the window before {@code now}. */
+  public synchronized LaunchHistory history(String namespace, Instant now) {
+    long cutoff = now.minus(window).toEpochMilli();
+    Map<PoolProfile, LaunchSeries> out = new HashMap<>();
+    launches.forEach(
+        (p, s) -> {
+          if (p.namespace().equals(namespace)) {
+            LaunchSeries recent = s.since(cutoff);
+            if (recent.size() > 0) {
+              out.put(p, recent);
+            }
+          }
+        });
+    return new LaunchHistory(out);
+  }
+
+  /** Every profile's launches within the window before {@code now}: what is persisted. */
+  public synchronized Map<PoolProfile, LaunchSeries> export(Instant now) {
+    long cutoff = now.minus(window).toEpochMilli();
+    Map<PoolProfile, LaunchSeries> out = new HashMap<>();
+    launches.forEach((p, s) -> {
+      LaunchSeries recent = s.since(cutoff);
+      if (recent.size() > 0) {
+        out.put(p, recent);
+      }
+    });
+    return out;
+  }
+}

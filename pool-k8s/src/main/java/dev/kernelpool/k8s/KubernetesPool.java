@@ -1,0 +1,171 @@
+package dev.kernelpool.k8s;
+
+import dev.kernelpool.core.plan.Plan;
+import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.core.snapshot.LaunchRecorder;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import dev.kernelpool.k8s.claim.PodClaimer;
+import dev.kernelpool.k8s.cluster.ClusterCache;
+import dev.kernelpool.k8s.cluster.KubeClients;
+import dev.kernelpool.k8s.cluster.PoolPod;
+import dev.kernelpool.k8s.cluster.SnapshotBuilder;
+import dev.kernelpool.k8s.events.PoolEvents;
+import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
+import dev.kernelpool.k8s.leader.Leadership;
+import dev.kernelpool.k8s.pods.PodTemplate;
+import dev.kernelpool.k8s.pods.PoolPods;
+import dev.kernelpool.k8s.reconcile.Reconciler;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool on Kubernetes, wired: informers, launch history, leader election, the reconciler, and
+ * the writes claims need. Started in that order, closed in reverse. What runs kernels and speaks
+ * to them (readiness, warm-up, the hand-off to EG) is the sidecar's; it tells this class when a
+ * pod's kernel is warm, and claims pods through it.
+ */
+public final class KubernetesPool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesPool.class);
+
+  /**
+   * @param pool the pool's name: its pods' label, the Lease's and the history ConfigMaps' prefix
+   * @param identity this replica's name, as leader and in claim annotations
+   * @param leaseNamespace where the leader Lease lives
+   * @param syncTimeout how long the informers may take to list at start
+   */
+  public record Settings(String pool, String identity, String leaseNamespace, Duration leaseDuration,
+      Duration renewDeadline, Duration retryPeriod, Duration syncTimeout, Reconciler.Settings reconcile) {}
+
+  private final Settings settings;
+  private final ClusterCache cache;
+  private final LaunchHistoryKeeper history;
+  private final PoolPods pods;
+  private final PodClaimer claimer;
+  private final PoolEvents events;
+  private final Leadership leadership;
+  private final Reconciler reconciler;
+
+  public KubernetesPool(KubeClients clients, Settings settings, PodTemplate.Settings template, Planner planner,
+      LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Clock clock) {
+    this.settings = settings;
+    CoreV1Api api = new CoreV1Api(clients.calls());
+    cache = new ClusterCache(clients, settings.pool());
+    history = new LaunchHistoryKeeper(launches, api, settings.pool(), clock);
+    pods = new PoolPods(clients.calls(), new PodTemplate(template), settings.pool());
+    claimer = new PodClaimer(pods, settings.identity(), clock);
+    events = new PoolEvents(api, "kernel-pool/" + settings.identity(), clock);
+    Reconciler[] ref = new Reconciler[1];
+    leadership = new Leadership(clients.calls(), new Leadership.Settings(settings.leaseNamespace(),
+        settings.pool() + "-leader", settings.identity(), settings.leaseDuration(), settings.renewDeadline(),
+        settings.retryPeriod()), () -> ref[0].trigger());
+    reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared), planner, pods,
+        events, history, leadership::isLeader, settings.pool(), clock, settings.reconcile());
+    ref[0] = reconciler;
+    cache.addListener(history);
+    cache.addListener(reconciler);
+  }
+
+  /** Lists and watches, loads the launch history, runs for leader and starts reconciling. */
+  public void start() throws TimeoutException, InterruptedException, ApiException {
+    cache.start(settings.syncTimeout());
+    history.load();
+    leadership.start();
+    reconciler.start();
+    LOG.info("kernel pool '{}' on Kubernetes started as {}", settings.pool(), settings.identity());
+  }
+
+  public ClusterCache cache() {
+    return cache;
+  }
+
+  public void addListener(ClusterCache.Listener listener) {
+    cache.addListener(listener);
+  }
+
+  /** The pool pod named {@code name}, in whatever namespace. */
+  public Optional<PoolPod> findPod(String name) {
+    for (V1Pod p : cache.pods()) {
+      if (name.equals(p.getMetadata().getName())) {
+        return PoolPod.of(p, settings.pool());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The pool pod as the cache holds it now. */
+  public Optional<PoolPod> pod(String namespace, String name) {
+    return cache.pod(namespace, name).flatMap(p -> PoolPod.of(p, settings.pool()));
+  }
+
+  /** A warm pod's connection info, from its Secret; empty until the Secret is seen. */
+  public Optional<byte[]> connection(PoolPod pod) {
+    return cache.secret(pod.namespace(), PoolPods.secretName(pod.name()))
+        .map(V1Secret::getData).map(d -> d.get(PoolPods.CONNECTION_KEY));
+  }
+
+  /** Every warm pod of the pool whose connection Secret is in the cache. */
+  public List<PoolPod> warmPods() {
+    return cache.pods().stream().map(p -> PoolPod.of(p, settings.pool())).flatMap(Optional::stream)
+        .filter(PoolPod::isWarm).filter(p -> connection(p).isPresent()).toList();
+  }
+
+  /** Offers a started pod's kernel for claims. */
+  public void publishWarm(PoolPod pod, byte[] connectionJson) throws ApiException {
+    pods.publishWarm(pod.namespace(), pod.name(), pod.uid(), connectionJson);
+    events.normal(pod.namespace(), pod.name(), pod.uid(), "Warm", "kernel answered and ran its warm-up; ready for claims");
+  }
+
+  public PodClaimer claimer() {
+    return claimer;
+  }
+
+  public PoolEvents events() {
+    return events;
+  }
+
+  /** Deletes a pool pod that cannot serve (not ready, dead, a failed hand-off); best effort. */
+  public void discard(PoolPod pod, String reason) {
+    try {
+      pods.delete(pod.namespace(), pod.name(), null);
+      events.warning(pod.namespace(), pod.name(), pod.uid(), "Discarded", reason);
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        LOG.warn("cannot delete pool pod {}/{} (HTTP {}); the reconciler retries", pod.namespace(), pod.name(), e.getCode());
+      }
+    }
+  }
+
+  public boolean isLeader() {
+    return leadership.isLeader();
+  }
+
+  public Optional<Plan> lastPlan() {
+    return reconciler.lastPlan();
+  }
+
+  public void requestReconcile() {
+    reconciler.trigger();
+  }
+
+  public Reconciler reconciler() {
+    return reconciler;
+  }
+
+  @Override
+  public void close() {
+    reconciler.close();
+    leadership.close();
+    events.close();
+    cache.close();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.kernelpool.k8s.cluster;
+
+import dev.kernelpool.k8s.pods.PoolLabels;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.informer.cache.Lister;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1NamespaceList;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1ResourceQuota;
+import io.kubernetes.client.openapi.models.V1ResourceQuotaList;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What the pool knows of the cluster, kept by informers (one list each, then watches resumed by
+ * resourceVersion; no periodic re-lists): every namespace, every ResourceQuota, the pods labelled
+ * {@code app=enterprise-gateway} (EG's kernels and the pool's own) and the pool's connection
+ * Secrets. Readers get the informers' caches; listeners hear every change.
+ */
+public final class ClusterCache implements AutoCloseable {
+  /** Hears every change the informers deliver. */
+  public interface Listener {
+    default void podChanged(Optional<V1Pod> before, Optional<V1Pod> after) {}
+
+    default void secretChanged(Optional<V1Secret> before, Optional<V1Secret> after) {}
+
+    /** A namespace or quota changed. */
+    default void namespaceChanged(String namespace) {}
+  }
+
+  private final SharedInformerFactory factory;
+  private final SharedIndexInformer<V1Namespace> namespaces;
+  private final SharedIndexInformer<V1ResourceQuota> quotas;
+  private final SharedIndexInformer<V1Pod> pods;
+  private final SharedIndexInformer<V1Secret> secrets;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  public ClusterCache(KubeClients clients, String pool) {
+    CoreV1Api api = new CoreV1Api(clients.watches());
+    factory = new SharedInformerFactory(clients.watches());
+    namespaces = factory.sharedIndexInformerFor(
+        p -> api.listNamespace().resourceVersion(p.resourceVersion).watch(p.watch)
+            .timeoutSeconds(p.timeoutSeconds).allowWatchBookmarks(true).buildCall(null),
+        V1Namespace.class, V1NamespaceList.class);
+    quotas = factory.sharedIndexInformerFor(
+        p -> api.listResourceQuotaForAllNamespaces().resourceVersion(p.resourceVersion).watch(p.watch)
+            .timeoutSeconds(p.timeoutSeconds).allowWatchBookmarks(true).buildCall(null),
+        V1ResourceQuota.class, V1ResourceQuotaList.class);
+    pods = factory.sharedIndexInformerFor(
+        p -> api.listPodForAllNamespaces().labelSelector(PoolLabels.APP + "=" + PoolLabels.APP_EG)
+            .resourceVersion(p.resourceVersion).watch(p.watch).timeoutSeconds(p.timeoutSeconds)
+            .allowWatchBookmarks(true).buildCall(null),
+        V1Pod.class, V1PodList.class);
+    secrets = factory.sharedIndexInformerFor(
+        p -> api.listSecretForAllNamespaces().labelSelector(PoolLabels.poolSelector(pool))
+            .resourceVersion(p.resourceVersion).watch(p.watch).timeoutSeconds(p.timeoutSeconds)
+            .allowWatchBookmarks(true).buildCall(null),
+        V1Secret.class, V1SecretList.class);
+    pods.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.podChanged(a, b))));
+    secrets.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.secretChanged(a, b))));
+    namespaces.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.namespaceChanged(name(a, b)))));
+    quotas.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.namespaceChanged(namespace(a, b)))));
+  }
+
+  private static String name(Optional<V1Namespace> a, Optional<V1Namespace> b) {
+    return b.or(() -> a).map(n -> n.getMetadata().getName()).orElse("");
+  }
+
+  private static String namespace(Optional<V1ResourceQuota> a, Optional<V1ResourceQuota> b) {
+    return b.or(() -> a).map(q -> q.getMetadata().getNamespace()).orElse("");
+  }
+
+  private interface Change<T> {
+    void accept(Optional<T> before, Optional<T> after);
+  }
+
+  private static <T extends io.kubernetes.client.common.KubernetesObject> ResourceEventHandler<T> handler(Change<T> change) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        change.accept(Optional.empty(), Optional.of(obj));
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        change.accept(Optional.of(oldObj), Optional.of(newObj));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        change.accept(Optional.of(obj), Optional.empty());
+      }
+    };
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /** Starts the informers and waits until each has listed once. */
+  public void start(Duration timeout) throws TimeoutException, InterruptedException {
+    factory.startAllRegisteredInformers();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!hasSynced()) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the informers did not sync within " + timeout + ": is the API server reachable?");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  public boolean hasSynced() {
+    return namespaces.hasSynced() && quotas.hasSynced() && pods.hasSynced() && secrets.hasSynced();
+  }
+
+  public List<V1Namespace> namespaces() {
+    return namespaces.getIndexer().list();
+  }
+
+  public List<V1ResourceQuota> quotas(String namespace) {
+    return new Lister<>(quotas.getIndexer()).namespace(namespace).list();
+  }
+
+  /** EG's kernel pods and the pool's pods, everywhere. */
+  public List<V1Pod> pods() {
+    return pods.getIndexer().list();
+  }
+
+  public List<V1Pod> pods(String namespace) {
+    return new Lister<>(pods.getIndexer()).namespace(namespace).list();
+  }
+
+  public Optional<V1Pod> pod(String namespace, String name) {
+    return Optional.ofNullable(new Lister<>(pods.getIndexer()).namespace(namespace).get(name));
+  }
+
+  public Optional<V1Secret> secret(String namespace, String name) {
+    return Optional.ofNullable(new Lister<>(secrets.getIndexer()).namespace(namespace).get(name));
+  }
+
+  public List<V1Secret> secrets() {
+    return secrets.getIndexer().list();
+  }
+
+  @Override
+  public void close() {
+    factory.stopAllRegisteredInformers();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.kernelpool.k8s.cluster;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.Config;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The two clients the pool uses: one for calls, with connect, read and whole-call timeouts (a
+ * client-java default waits forever), and one for watches, whose read timeout must be zero; the
+ * server ends each watch after its {@code timeoutSeconds}.
+ */
+public record KubeClients(ApiClient calls, ApiClient watches) {
+
+  /** Clients for {@code url} (tests, proxies), or from the kubeconfig / in-cluster service account when empty. */
+  public static KubeClients connect(Optional<String> url, Duration callTimeout) throws IOException {
+    ApiClient calls = url.isPresent() ? Config.fromUrl(url.get(), false) : Config.defaultClient();
+    ApiClient watches = url.isPresent() ? Config.fromUrl(url.get(), false) : Config.defaultClient();
+    calls.setHttpClient(calls.getHttpClient().newBuilder()
+        .connectTimeout(callTimeout)
+        .readTimeout(callTimeout)
+        .writeTimeout(callTimeout)
+        .callTimeout(callTimeout)
+        .build());
+    watches.setHttpClient(watches.getHttpClient().newBuilder()
+        .connectTimeout(callTimeout)
+        .readTimeout(Duration.ZERO)
+        .build());
+    return new KubeClients(calls, watches);
+  }
+}

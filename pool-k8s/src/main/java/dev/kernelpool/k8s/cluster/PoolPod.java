@@ -1,0 +1,60 @@
+package dev.kernelpool.k8s.cluster;
+
+import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.core.snapshot.PoolMember;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import dev.kernelpool.k8s.pods.PodProfiles;
+import dev.kernelpool.k8s.pods.PoolLabels;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pod of this pool, as the informer last saw it.
+ *
+ * @param state starting, warm or claimed, from the pod's state label
+ * @param phase the pod's phase: a Failed or Succeeded pod is gone for the pool
+ */
+public record PoolPod(
+    String namespace, String name, String uid, String resourceVersion, PoolProfile profile, String state,
+    String phase, boolean deleting, Instant createdAt, Optional<String> podIp) {
+
+  /** The pool pod {@code pod} is, if it belongs to {@code pool} and carries a readable profile. */
+  public static Optional<PoolPod> of(V1Pod pod, String pool) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    if (labels == null || !PoolLabels.MANAGER.equals(labels.get(PoolLabels.MANAGED_BY)) || !pool.equals(labels.get(PoolLabels.POOL))) {
+      return Optional.empty();
+    }
+    return PodProfiles.of(pod).map(profile -> new PoolPod(
+        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(),
+        pod.getMetadata().getResourceVersion(), profile,
+        labels.getOrDefault(PoolLabels.STATE, PoolLabels.STATE_STARTING),
+        pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase(),
+        pod.getMetadata().getDeletionTimestamp() != null,
+        pod.getMetadata().getCreationTimestamp() == null ? Instant.EPOCH : pod.getMetadata().getCreationTimestamp().toInstant(),
+        Optional.ofNullable(pod.getStatus() == null ? null : pod.getStatus().getPodIP())));
+  }
+
+  public boolean isClaimed() {
+    return PoolLabels.STATE_CLAIMED.equals(state);
+  }
+
+  public boolean isWarm() {
+    return PoolLabels.STATE_WARM.equals(state) && !deleting && !hasEnded();
+  }
+
+  /** The pod's process is gone: Failed or Succeeded. */
+  public boolean hasEnded() {
+    return phase.equals("Failed") || phase.equals("Succeeded");
+  }
+
+  /** The planner's view: empty for a claimed pod (EG's now) or one that ended. */
+  public Optional<PoolMember> asMember() {
+    if (isClaimed() || hasEnded()) {
+      return Optional.empty();
+    }
+    MemberState s = deleting ? MemberState.TERMINATING : isWarm() ? MemberState.WARM : MemberState.STARTING;
+    return Optional.of(new PoolMember(name, profile, s, createdAt));
+  }
+}

@@ -1,0 +1,119 @@
+package dev.kernelpool.k8s.cluster;
+
+import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.ClusterSnapshot;
+import dev.kernelpool.core.snapshot.LaunchRecorder;
+import dev.kernelpool.core.snapshot.NamespaceState;
+import dev.kernelpool.core.snapshot.PoolMember;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import dev.kernelpool.core.snapshot.Quota;
+import dev.kernelpool.core.snapshot.QuotaKeys;
+import dev.kernelpool.k8s.pods.Quantities;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1ResourceQuota;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Turns the informers' caches into the planner's snapshot: per namespace its labels, its quota
+ * (several ResourceQuotas combine to the smallest hard limit per resource), the pool's members and
+ * the launch history. Usage comes from the quotas' {@code status.used}; where a quota has no
+ * status yet, from the requests of the namespace's kernel pods the sidecar watches (EG's and the
+ * pool's).
+ */
+public final class SnapshotBuilder {
+  private final ClusterCache cache;
+  private final String pool;
+  private final LaunchRecorder launches;
+  private final Function<String, List<PoolProfile>> declared;
+
+  public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared) {
+    this.cache = cache;
+    this.pool = pool;
+    this.launches = launches;
+    this.declared = declared;
+  }
+
+  public ClusterSnapshot build(Instant now) {
+    Map<String, List<PoolMember>> members = new HashMap<>();
+    for (V1Pod pod : cache.pods()) {
+      PoolPod.of(pod, pool).flatMap(PoolPod::asMember)
+          .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
+    }
+    List<NamespaceState> out = new ArrayList<>();
+    for (V1Namespace ns : cache.namespaces()) {
+      String name = ns.getMetadata().getName();
+      if (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())) {
+        continue;
+      }
+      Map<String, String> labels = ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
+      out.add(new NamespaceState(name, labels, quota(name), members.getOrDefault(name, List.of()),
+          launches.history(name, now), declared.apply(name)));
+    }
+    return new ClusterSnapshot(out);
+  }
+
+  /** The namespace's combined quota, or empty when it has none. */
+  public Optional<Quota> quota(String namespace) {
+    List<V1ResourceQuota> quotas = cache.quotas(namespace);
+    if (quotas.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Long> hard = new TreeMap<>();
+    Map<String, Long> used = new TreeMap<>();
+    boolean allHaveStatus = true;
+    for (V1ResourceQuota q : quotas) {
+      if (q.getSpec() == null || q.getSpec().getHard() == null) {
+        continue;
+      }
+      merge(hard, QuotaKeys.parse(text(q.getSpec().getHard())), Math::min);
+      if (q.getStatus() == null || q.getStatus().getUsed() == null) {
+        allHaveStatus = false;
+      } else {
+        merge(used, QuotaKeys.parse(text(q.getStatus().getUsed())), Math::max);
+      }
+    }
+    Resources usage = allHaveStatus ? Resources.ofMilli(used) : podUsage(namespace);
+    return Optional.of(new Quota(Resources.ofMilli(hard), usage));
+  }
+
+  private static void merge(Map<String, Long> into, Resources r, java.util.function.BinaryOperator<Long> how) {
+    for (int i = 0; i < r.size(); i++) {
+      into.merge(r.nameAt(i), r.milliAt(i), how);
+    }
+  }
+
+  private static Map<String, String> text(Map<String, Quantity> q) {
+    Map<String, String> out = new TreeMap<>();
+    q.forEach((k, v) -> out.put(k, v.toSuffixedString()));
+    return out;
+  }
+
+  private Resources podUsage(String namespace) {
+    Map<String, Long> used = new TreeMap<>();
+    for (V1Pod pod : cache.pods(namespace)) {
+      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+      if ("Succeeded".equals(phase) || "Failed".equals(phase) || pod.getSpec() == null) {
+        continue;
+      }
+      used.merge("pods", 1000L, Long::sum);
+      for (V1Container c : pod.getSpec().getContainers()) {
+        if (c.getResources() != null) {
+          Quantities.addAll(used, c.getResources().getRequests(), "");
+          Quantities.addAll(used, c.getResources().getLimits(), "limits.");
+        }
+      }
+    }
+    return Resources.ofMilli(used);
+  }
+
+}

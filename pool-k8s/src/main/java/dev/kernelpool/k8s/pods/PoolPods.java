@@ -1,0 +1,91 @@
+package dev.kernelpool.k8s.pods;
+
+import dev.kernelpool.core.snapshot.PoolProfile;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1DeleteOptions;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Preconditions;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.util.PatchUtils;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writes the pool makes to pool pods and their connection Secrets. Each is one API call with
+ * the client's timeout; ApiExceptions go to the caller, who knows what a 403, 404 or 409 means.
+ */
+public final class PoolPods {
+  /** The Secret key holding a warm kernel's connection info (the launcher's report, decrypted). */
+  public static final String CONNECTION_KEY = "connection.json";
+
+  private final ApiClient client;
+  private final CoreV1Api api;
+  private final PodTemplate template;
+  private final String pool;
+
+  public PoolPods(ApiClient client, PodTemplate template, String pool) {
+    this.client = client;
+    this.api = new CoreV1Api(client);
+    this.template = template;
+    this.pool = pool;
+  }
+
+  public V1Pod create(String name, PoolProfile profile) throws ApiException {
+    return api.createNamespacedPod(profile.namespace(), template.build(name, profile)).execute();
+  }
+
+  /** Deletes a pod only if it is still at {@code resourceVersion}: a pod claimed meanwhile answers 409 and stays. */
+  public void delete(String namespace, String name, String resourceVersion) throws ApiException {
+    V1DeleteOptions options = new V1DeleteOptions().apiVersion("v1").kind("DeleteOptions");
+    if (resourceVersion != null) {
+      options.preconditions(new V1Preconditions().resourceVersion(resourceVersion));
+    }
+    api.deleteNamespacedPod(name, namespace).body(options).execute();
+  }
+
+  public static String secretName(String pod) {
+    return pod + "-connection";
+  }
+
+  /**
+   * Offers a started pod for claims: stores its connection info in a Secret owned by the pod (so
+   * it goes with the pod), then labels the pod warm.
+   */
+  public void publishWarm(String namespace, String pod, String podUid, byte[] connectionJson) throws ApiException {
+    V1Secret secret = new V1Secret().apiVersion("v1").kind("Secret").type("Opaque")
+        .metadata(new V1ObjectMeta().name(secretName(pod)).namespace(namespace)
+            .labels(Map.of(PoolLabels.MANAGED_BY, PoolLabels.MANAGER, PoolLabels.POOL, pool, PoolLabels.POD, pod))
+            .ownerReferences(List.of(new V1OwnerReference().apiVersion("v1").kind("Pod").name(pod).uid(podUid))))
+        .data(Map.of(CONNECTION_KEY, connectionJson));
+    try {
+      api.createNamespacedSecret(namespace, secret).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      api.replaceNamespacedSecret(secretName(pod), namespace, secret).execute();
+    }
+    patch(namespace, pod, "{\"metadata\":{\"labels\":{\"" + PoolLabels.STATE + "\":\"" + PoolLabels.STATE_WARM + "\"}}}");
+  }
+
+  public void deleteSecret(String namespace, String name) throws ApiException {
+    api.deleteNamespacedSecret(name, namespace).execute();
+  }
+
+  public V1Pod patch(String namespace, String name, String mergePatch) throws ApiException {
+    return PatchUtils.patch(V1Pod.class,
+        () -> api.patchNamespacedPod(name, namespace, new V1Patch(mergePatch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+  }
+
+  public V1Pod patchResize(String namespace, String name, String strategicPatch) throws ApiException {
+    return PatchUtils.patch(V1Pod.class,
+        () -> api.patchNamespacedPodResize(name, namespace, new V1Patch(strategicPatch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+  }
+}

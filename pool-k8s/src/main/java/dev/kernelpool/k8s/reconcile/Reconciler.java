@@ -1,0 +1,277 @@
+package dev.kernelpool.k8s.reconcile;
+
+import dev.kernelpool.core.plan.NamespacePlan;
+import dev.kernelpool.core.plan.Plan;
+import dev.kernelpool.core.plan.PlanAction;
+import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.k8s.cluster.ClusterCache;
+import dev.kernelpool.k8s.cluster.PoolPod;
+import dev.kernelpool.k8s.cluster.SnapshotBuilder;
+import dev.kernelpool.k8s.events.PoolEvents;
+import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
+import dev.kernelpool.k8s.pods.PoolLabels;
+import dev.kernelpool.k8s.pods.PoolPods;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the pool pods at the planner's plan. Runs on watch events, debounced, with a periodic
+ * resync as the safety net, one reconcile at a time on its own thread. Every replica plans (for
+ * its status page); only the leader writes: creates pods, deletes evicted ones (with their
+ * resourceVersion as precondition, so a pod claimed meanwhile stays), deletes pool pods that ended,
+ * and connection Secrets whose pod is gone or claimed, and saves the launch history. A failing API
+ * backs reconciles off exponentially; a namespace whose quota refuses a pod gets no new pods until
+ * a quota back-off has passed, so a full quota causes no retry storm.
+ */
+public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  public record Settings(Duration debounce, Duration resync, Duration historySave, Duration initialBackoff,
+      Duration maxBackoff, Duration quotaBackoff) {
+    public static final Settings DEFAULTS = new Settings(Duration.ofMillis(200), Duration.ofSeconds(60),
+        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(2));
+  }
+
+  private final ClusterCache cache;
+  private final SnapshotBuilder snapshots;
+  private final Planner planner;
+  private final PoolPods pods;
+  private final PoolEvents events;
+  private final LaunchHistoryKeeper history;
+  private final BooleanSupplier leader;
+  private final String pool;
+  private final Clock clock;
+  private final Settings settings;
+  private final ScheduledExecutorService loop;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
+  private final Map<String, Instant> quotaRefusedUntil = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicLong reconciles = new AtomicLong();
+  private int failures;
+  private Instant retryAfter = Instant.MIN;
+
+  public Reconciler(ClusterCache cache, SnapshotBuilder snapshots, Planner planner, PoolPods pods, PoolEvents events,
+      LaunchHistoryKeeper history, BooleanSupplier leader, String pool, Clock clock, Settings settings) {
+    this.cache = cache;
+    this.snapshots = snapshots;
+    this.planner = planner;
+    this.pods = pods;
+    this.events = events;
+    this.history = history;
+    this.leader = leader;
+    this.pool = pool;
+    this.clock = clock;
+    this.settings = settings;
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "pool-reconciler");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public void start() {
+    loop.scheduleWithFixedDelay(this::trigger, 0, settings.resync().toMillis(), TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(this::saveHistory, settings.historySave().toMillis(), settings.historySave().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Reconciles after the debounce delay, once for every trigger that arrives meanwhile. */
+  public void trigger() {
+    if (pending.compareAndSet(false, true)) {
+      try {
+        loop.schedule(this::reconcile, settings.debounce().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        pending.set(false);
+      }
+    }
+  }
+
+  @Override
+  public void podChanged(Optional<V1Pod> before, Optional<V1Pod> after) {
+    trigger();
+  }
+
+  @Override
+  public void secretChanged(Optional<V1Secret> before, Optional<V1Secret> after) {
+    trigger();
+  }
+
+  @Override
+  public void namespaceChanged(String namespace) {
+    trigger();
+  }
+
+  public Optional<Plan> lastPlan() {
+    return lastPlan.get();
+  }
+
+  /** Reconciles run so far. */
+  public long reconciles() {
+    return reconciles.get();
+  }
+
+  private void reconcile() {
+    pending.set(false);
+    Instant now = clock.instant();
+    if (now.isBefore(retryAfter)) {
+      loop.schedule(this::trigger, Duration.between(now, retryAfter).toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    try {
+      Plan plan = planner.plan(snapshots.build(now), now);
+      lastPlan.set(Optional.of(plan));
+      reconciles.incrementAndGet();
+      if (!leader.getAsBoolean()) {
+        return;
+      }
+      for (NamespacePlan ns : plan.namespaces()) {
+        for (PlanAction action : ns.actions()) {
+          apply(ns.namespace(), action, now);
+        }
+      }
+      cleanUp();
+      failures = 0;
+    } catch (ApiException e) {
+      backOff(now, "HTTP " + e.getCode() + (e.getCode() == 0 ? " (" + e.getMessage() + ")" : ""));
+    } catch (RuntimeException e) {
+      LOG.error("reconcile failed", e);
+      backOff(now, e.toString());
+    }
+  }
+
+  private void backOff(Instant now, String why) {
+    failures++;
+    long millis = Math.min(settings.maxBackoff().toMillis(), settings.initialBackoff().toMillis() << Math.min(failures - 1, 20));
+    retryAfter = now.plusMillis(millis);
+    LOG.warn("reconcile failed ({}); retrying in {} ms", why, millis);
+    loop.schedule(this::trigger, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void apply(String namespace, PlanAction action, Instant now) throws ApiException {
+    if (action instanceof PlanAction.Delete d) {
+      Optional<PoolPod> pod = cache.pod(namespace, d.memberId()).flatMap(p -> PoolPod.of(p, pool));
+      if (pod.isPresent() && !pod.get().isClaimed()) {
+        delete(pod.get(), "Evicted", d.reason().name());
+      }
+    } else if (action instanceof PlanAction.Create c) {
+      Instant refused = quotaRefusedUntil.get(namespace);
+      if (refused != null && now.isBefore(refused)) {
+        return;
+      }
+      for (int i = 0; i < c.count(); i++) {
+        String name = "kp-" + HexFormat.of().formatHex(randomBytes());
+        try {
+          V1Pod created = pods.create(name, c.profile());
+          events.normal(namespace, name, created.getMetadata().getUid(), "Created",
+              "pool kernel of " + c.profile().kernelspec() + " (profile " + c.profile().hash() + ")");
+          LOG.info("created pool pod {}/{} of {}", namespace, name, c.profile().kernelspec());
+        } catch (ApiException e) {
+          if (e.getCode() == 403) {
+            quotaRefusedUntil.put(namespace, now.plus(settings.quotaBackoff()));
+            LOG.warn("the API refused a pool pod in {} ({}); no new pool pods there for {}", namespace,
+                firstLine(e.getResponseBody()), settings.quotaBackoff());
+            return;
+          }
+          if (e.getCode() == 422 || e.getCode() == 400) {
+            LOG.warn("the API rejected the pool pod for {} in {}: {}", c.profile().kernelspec(), namespace, firstLine(e.getResponseBody()));
+            return;
+          }
+          throw e;
+        } catch (IllegalArgumentException e) {
+          LOG.warn("cannot build a pool pod for {} in {}: {}", c.profile().kernelspec(), namespace, e.getMessage());
+          return;
+        }
+      }
+    }
+  }
+
+  private static String firstLine(String body) {
+    if (body == null) {
+      return "";
+    }
+    int i = body.indexOf("\"message\":\"");
+    String s = i < 0 ? body : body.substring(i + 11);
+    int end = s.indexOf('"');
+    return end < 0 ? s : s.substring(0, end);
+  }
+
+  private void delete(PoolPod pod, String reason, String detail) throws ApiException {
+    try {
+      pods.delete(pod.namespace(), pod.name(), pod.resourceVersion());
+      events.normal(pod.namespace(), pod.name(), pod.uid(), reason, detail);
+      LOG.info("deleted pool pod {}/{} ({})", pod.namespace(), pod.name(), detail);
+    } catch (ApiException e) {
+      if (e.getCode() != 404 && e.getCode() != 409) {
+        throw e;
+      }
+      // Gone already, or changed (claimed) since the cache saw it: nothing to do.
+    }
+  }
+
+  /** Pool pods that ended, and Secrets whose pod is gone or claimed. */
+  private void cleanUp() throws ApiException {
+    for (V1Pod p : cache.pods()) {
+      Optional<PoolPod> pod = PoolPod.of(p, pool);
+      if (pod.isPresent() && pod.get().hasEnded() && !pod.get().isClaimed() && !pod.get().deleting()) {
+        delete(pod.get(), "Ended", "pool pod's kernel exited (" + pod.get().phase() + ")");
+      }
+    }
+    for (V1Secret s : cache.secrets()) {
+      String podName = s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(PoolLabels.POD);
+      String ns = s.getMetadata().getNamespace();
+      boolean orphan = podName == null || cache.pod(ns, podName).flatMap(p -> PoolPod.of(p, pool))
+          .map(PoolPod::isClaimed).orElse(true);
+      if (orphan) {
+        try {
+          pods.deleteSecret(ns, s.getMetadata().getName());
+        } catch (ApiException e) {
+          if (e.getCode() != 404) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private void saveHistory() {
+    if (leader.getAsBoolean() && history.hasUnsaved()) {
+      history.save();
+    }
+  }
+
+  private byte[] randomBytes() {
+    byte[] b = new byte[5];
+    random.nextBytes(b);
+    return b;
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
