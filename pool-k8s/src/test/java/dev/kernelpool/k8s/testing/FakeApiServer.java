@@ -380,6 +380,9 @@ public final class FakeApiServer implements AutoCloseable {
           writeEvent(out, "ERROR", status(e));
           return;
         }
+        if (faults.watchGeneration() != generation) {
+          break; // dropped: what changed meanwhile is for the next watch
+        }
         for (ObjectStore.Change c : changes) {
           from = c.resourceVersion();
           if (!c.resource().equals(type) || (ns != null && !ns.equals(c.namespace()))) {

@@ -1,0 +1,252 @@
+package dev.kernelpool.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kernelpool.k8s.claim.PodClaimer;
+import dev.kernelpool.k8s.cluster.PoolPod;
+import dev.kernelpool.k8s.pods.PoolLabels;
+import dev.kernelpool.k8s.testing.FakeApiServer;
+import dev.kernelpool.k8s.testing.KubeletSimulator;
+import dev.kernelpool.k8s.testing.ResourceType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubernetes.client.openapi.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Kubernetes pool against the in-memory API server, with a kubelet that runs nothing. */
+class KubernetesPoolIT {
+  private FakeApiServer server;
+  private KubeletSimulator kubelet;
+  private PoolTestbed bed;
+
+  @BeforeEach
+  void start() {
+    server = FakeApiServer.start();
+    kubelet = new KubeletSimulator(server, KubeletSimulator.NOTHING, "127.0.0.1");
+    bed = new PoolTestbed(server);
+  }
+
+  @AfterEach
+  void stop() {
+    bed.close();
+    kubelet.close();
+    server.close();
+  }
+
+  private List<ObjectNode> poolPods() {
+    return server.list(ResourceType.PODS, PoolTestbed.NS, PoolLabels.poolSelector("kp"));
+  }
+
+  private static String label(ObjectNode pod, String key) {
+    return pod.path("metadata").path("labels").path(key).asText(null);
+  }
+
+  /** Publishes every starting pool pod as warm, as the sidecar does once its kernel answered. */
+  private void warmAll(KubernetesPool pool, int expected) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> pool.cache().pods().size() >= expected);
+    for (ObjectNode p : poolPods()) {
+      String name = p.path("metadata").path("name").asText();
+      await().until(() -> pool.pod(PoolTestbed.NS, name).isPresent());
+      PoolPod pod = pool.pod(PoolTestbed.NS, name).orElseThrow();
+      if (!pod.isWarm()) {
+        try {
+          pool.publishWarm(pod, ("{\"pod\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
+        } catch (ApiException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theLeaderCreatesPoolPodsInEgsShapeWithTheSmallFootprint() {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 3);
+    ObjectNode pod = poolPods().get(0);
+    assertThat(label(pod, PoolLabels.APP)).isEqualTo("enterprise-gateway");
+    assertThat(label(pod, PoolLabels.COMPONENT)).isEqualTo("kernel-pool");
+    assertThat(label(pod, PoolLabels.KERNEL_ID)).isNull();
+    assertThat(label(pod, PoolLabels.PROFILE)).isEqualTo(PoolTestbed.PYTHON.hash());
+    ObjectNode container = (ObjectNode) pod.path("spec").path("containers").get(0);
+    assertThat(container.path("resources").path("requests").path("cpu").asText()).isEqualTo("100m");
+    assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("256Mi");
+    List<String> env = new ArrayList<>();
+    container.path("env").forEach(e -> env.add(e.path("name").asText() + "=" + e.path("value").asText()));
+    String name = pod.path("metadata").path("name").asText();
+    assertThat(env).contains("EG_RESPONSE_ADDRESS=10.0.0.1:8877", "RESPONSE_ADDRESS=10.0.0.1:8877",
+        "PUBLIC_KEY=PUBLICKEY", "KERNEL_ID=" + name, "KERNEL_NAME=python3", "KERNEL_NAMESPACE=team-a");
+    assertThat(pool.isLeader()).isTrue();
+    // Events tell the story.
+    await().until(() -> !server.list(ResourceType.EVENTS, PoolTestbed.NS, "").isEmpty());
+  }
+
+  @Test
+  void exactlyOnceAcrossThreeReplicas() throws Exception {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    List<KubernetesPool> replicas = List.of(
+        bed.start("replica-0", PoolTestbed.policy(50)), bed.start("replica-1", PoolTestbed.policy(50)),
+        bed.start("replica-2", PoolTestbed.policy(50)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> poolPods().size() == 50);
+    KubernetesPool leader = replicas.stream().filter(KubernetesPool::isLeader).findFirst().orElseThrow();
+    assertThat(replicas.stream().filter(KubernetesPool::isLeader).count()).isEqualTo(1);
+    warmAll(leader, 50);
+    for (KubernetesPool r : replicas) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> r.warmPods().size() == 50);
+    }
+    // Stop refilling, so the 50 are all there is.
+    replicas.forEach(r -> r.reconciler().close());
+
+    ExecutorService claimers = Executors.newFixedThreadPool(48);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger hits = new AtomicInteger();
+    AtomicInteger misses = new AtomicInteger();
+    Map<String, String> winners = new ConcurrentHashMap<>();
+    Set<String> duplicate = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 1000; i++) {
+      KubernetesPool replica = replicas.get(i % 3);
+      String kernelId = "eg-" + i;
+      claimers.execute(() -> {
+        try {
+          go.await();
+          for (PoolPod pod : replica.warmPods()) {
+            if (replica.claimer().claim(pod.namespace(), pod.name(), pod.resourceVersion(), kernelId, Map.of())
+                == PodClaimer.Result.WON) {
+              hits.incrementAndGet();
+              if (winners.putIfAbsent(pod.name(), kernelId) != null) {
+                duplicate.add(pod.name());
+              }
+              return;
+            }
+          }
+          misses.incrementAndGet();
+        } catch (Exception e) {
+          misses.incrementAndGet();
+        }
+      });
+    }
+    go.countDown();
+    claimers.shutdown();
+    assertThat(claimers.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(hits.get()).isEqualTo(50);
+    assertThat(misses.get()).isEqualTo(950);
+    assertThat(duplicate).isEmpty();
+    // The API server agrees: every pool pod carries exactly the kernel id of its one winner.
+    for (ObjectNode p : poolPods()) {
+      assertThat(label(p, PoolLabels.KERNEL_ID)).isEqualTo(winners.get(p.path("metadata").path("name").asText()));
+      assertThat(label(p, PoolLabels.COMPONENT)).isEqualTo("kernel");
+    }
+  }
+
+  @Test
+  void underQuotaPressureThePoolDrainsToKeepTheNinetyFivePercentRule() {
+    bed.namespaceWithQuota("10", "40Gi", "100");
+    bed.start("replica-0", PoolTestbed.policy(5));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 5);
+    // Someone else's workload takes usage outside the pool to 94% of the cpu quota: 9.4 of 10.
+    server.create(ResourceType.PODS, PoolTestbed.NS, "{\"metadata\":{\"name\":\"big\"},\"spec\":{\"containers\":"
+        + "[{\"name\":\"c\",\"image\":\"x\",\"resources\":{\"requests\":{\"cpu\":\"9400m\",\"memory\":\"1Gi\"}}}]}}");
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() <= 1);
+    ObjectNode quota = server.get(ResourceType.RESOURCE_QUOTAS, PoolTestbed.NS, "compute");
+    assertThat(dev.kernelpool.core.resource.Quantity.parseMilli(quota.path("status").path("used").path("requests.cpu").asText()))
+        .isLessThanOrEqualTo(9500);
+  }
+
+  @Test
+  void aQuotaThatRefusesPoolPodsCausesNoRetryStorm() throws InterruptedException {
+    bed.namespaceWithQuota("10", "40Gi", "100");
+    server.setQuotaStatus(false); // the pool cannot see usage it does not watch ...
+    server.create(ResourceType.PODS, PoolTestbed.NS, // ... like this unlabelled pod, which fills the quota
+        "{\"metadata\":{\"name\":\"hog\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\",\"resources\":{\"requests\":{\"cpu\":\"9950m\",\"memory\":\"1Gi\"}}}]}}");
+    server.clearRequests();
+    bed.start("replica-0", PoolTestbed.policy(3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.count(r -> r.verb().equals("create") && r.resource().equals("pods")) >= 1);
+    Thread.sleep(3000); // several resyncs (every 2 s) and triggers pass; the quota back-off is 5 s
+    assertThat(server.count(r -> r.verb().equals("create") && r.resource().equals("pods"))).isEqualTo(1);
+    assertThat(poolPods()).isEmpty();
+  }
+
+  @Test
+  void apiFailuresBackOffAndRecover() {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    server.faults().fail(r -> r.verb().equals("create") && r.resource().equals("pods"), 500, 3);
+    bed.start("replica-0", PoolTestbed.policy(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> poolPods().size() == 2);
+    assertThat(server.count(r -> r.verb().equals("create") && r.resource().equals("pods"))).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void aSteadyStateReconcileReadsNothingBeyondItsWatches() throws InterruptedException {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 3);
+    warmAll(pool, 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.warmPods().size() == 3);
+    long before = pool.reconciler().reconciles();
+    server.clearRequests();
+    await().atMost(Duration.ofSeconds(20)).until(() -> pool.reconciler().reconciles() >= before + 3);
+    assertThat(server.count(r -> r.isNonWatch() && !r.resource().equals("leases") && !r.resource().equals("events")
+        && !r.resource().equals("configmaps"))).isZero();
+  }
+
+  @Test
+  void aNewLeaderTakesOverAndARestartAdoptsThePodsItFinds() {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool first = bed.start("replica-0", PoolTestbed.policy(4));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 4);
+    Set<String> before = names();
+    first.close();
+    KubernetesPool second = bed.start("replica-1", PoolTestbed.policy(4));
+    await().atMost(Duration.ofSeconds(20)).until(second::isLeader);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> names().equals(before));
+  }
+
+  private Set<String> names() {
+    Set<String> out = new java.util.TreeSet<>();
+    poolPods().forEach(p -> out.add(p.path("metadata").path("name").asText()));
+    return out;
+  }
+
+  @Test
+  void resizeOnClaimAndWhatHappensWhenTheClusterRefuses() throws ApiException {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 3);
+    warmAll(pool, 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.warmPods().size() == 3);
+    pool.reconciler().close();
+    List<PoolPod> warm = pool.warmPods();
+    PoolPod a = warm.get(0);
+    assertThat(pool.claimer().claim(a.namespace(), a.name(), a.resourceVersion(), "k-a", Map.of())).isEqualTo(PodClaimer.Result.WON);
+    assertThat(pool.claimer().resize(a.namespace(), a.name(), a.profile(), true)).isEqualTo(PodClaimer.Resize.RESIZED);
+    ObjectNode resized = server.get(ResourceType.PODS, a.namespace(), a.name());
+    assertThat(resized.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("1");
+
+    server.setResizeSupported(false);
+    PoolPod b = warm.get(1);
+    pool.claimer().claim(b.namespace(), b.name(), b.resourceVersion(), "k-b", Map.of());
+    assertThat(pool.claimer().resize(b.namespace(), b.name(), b.profile(), true)).isEqualTo(PodClaimer.Resize.UNSUPPORTED);
+    server.setResizeSupported(true);
+
+    server.createQuota(PoolTestbed.NS, "tight", Map.of("requests.cpu", "1500m"));
+    PoolPod c = warm.get(2);
+    pool.claimer().claim(c.namespace(), c.name(), c.resourceVersion(), "k-c", Map.of());
+    assertThat(pool.claimer().resize(c.namespace(), c.name(), c.profile(), true)).isEqualTo(PodClaimer.Resize.REFUSED_BY_QUOTA);
+    // A stale resourceVersion loses: the pod was claimed already.
+    assertThat(pool.claimer().claim(a.namespace(), a.name(), a.resourceVersion(), "k-late", Map.of())).isEqualTo(PodClaimer.Result.LOST);
+  }
+}
