@@ -59,7 +59,7 @@ public final class KubernetesPool implements AutoCloseable {
       LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Clock clock) {
     this.settings = settings;
     CoreV1Api api = new CoreV1Api(clients.calls());
-    cache = new ClusterCache(clients, settings.pool());
+    cache = new ClusterCache(clients, settings.pool(), settings.reconcile().resync());
     history = new LaunchHistoryKeeper(launches, api, settings.pool(), clock);
     pods = new PoolPods(clients.calls(), new PodTemplate(template), settings.pool());
     claimer = new PodClaimer(pods, settings.identity(), clock);

@@ -23,9 +23,17 @@ public interface KernelBackend extends AutoCloseable {
   /**
    * Binds a taken kernel to the EG kernel it now serves, before its connection info goes to EG
    * (Kubernetes: relabel the pod with EG's kernel id). Throwing means the kernel must not be
-   * handed out.
+   * handed out; {@link KernelLostException} means another replica claimed it first.
    */
-  void bind(PoolKernel kernel, String egKernelId) throws BackendException;
+  void bind(PoolKernel kernel, String egKernelId) throws BackendException, KernelLostException;
+
+  /**
+   * Gives a bound kernel its profile's full resources, where it started with less (Kubernetes:
+   * resize the pod in place).
+   */
+  default ResizeResult resize(PoolKernel kernel) {
+    return ResizeResult.NOT_NEEDED;
+  }
 
   /** Sets the callback told the id of a pool kernel whose process or pod went away. */
   void onKernelGone(Consumer<String> callback);

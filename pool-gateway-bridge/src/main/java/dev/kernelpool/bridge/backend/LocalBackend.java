@@ -95,7 +95,8 @@ public final class LocalBackend implements KernelBackend {
 
   @Override
   public void stop(PoolKernel kernel) {
-    Process p = owned.get(kernel.id());
+    // A bound kernel whose hand-off failed is stopped too: EG never got it.
+    Process p = owned.containsKey(kernel.id()) ? owned.get(kernel.id()) : released.remove(kernel.id());
     kernel.launch()
         .flatMap(l -> l.commPort().isPresent() ? Optional.of(l.commPort().getAsInt()) : Optional.empty())
         .ifPresent(

@@ -6,8 +6,12 @@ public sealed interface ClaimOutcome permits ClaimOutcome.Hit, ClaimOutcome.Miss
 
   String result();
 
-  /** A warm kernel was handed to EG. */
-  record Hit(String poolKernel, double claimMillis) implements ClaimOutcome {
+  /**
+   * A warm kernel was handed to EG.
+   *
+   * @param resize what resizing it to the request's resources came to ({@code not_needed} locally)
+   */
+  record Hit(String poolKernel, double claimMillis, String resize) implements ClaimOutcome {
     @Override
     public int status() {
       return 200;

@@ -2,12 +2,13 @@ package dev.kernelpool.bridge.claim;
 
 import dev.kernelpool.bridge.backend.BackendException;
 import dev.kernelpool.bridge.backend.KernelBackend;
+import dev.kernelpool.bridge.backend.KernelLostException;
+import dev.kernelpool.bridge.backend.ResizeResult;
 import dev.kernelpool.bridge.kernel.KernelClient;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.launcher.ResponseSender;
 import dev.kernelpool.bridge.metrics.PoolMetrics;
 import dev.kernelpool.bridge.pool.KernelConnections;
-import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
 import dev.kernelpool.core.snapshot.PoolProfile;
@@ -19,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves claims: records the launch, takes a warm kernel of exactly the request's profile,
- * personalizes it, binds it in the backend and sends its connection info, with EG's kernel id, to
- * EG's response address under EG's public key. A kernel that was taken but could not be handed
- * over is discarded, never returned to the pool. Every claim triggers a refill.
+ * Serves claims: records the launch, takes a warm kernel of exactly the request's profile, binds
+ * it in the backend (on Kubernetes: the exactly-once claim of its pod; a kernel another replica
+ * claimed first is skipped for the next), resizes it to the request's resources, personalizes it
+ * and sends its connection info, with EG's kernel id, to EG's response address under EG's public
+ * key. A kernel that was bound but could not be handed over is discarded, never returned to the
+ * pool. Every claim triggers a refill.
  */
 public final class ClaimService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimService.class);
@@ -31,7 +34,7 @@ public final class ClaimService {
   private final WarmKernelRegistry registry;
   private final KernelConnections connections;
   private final KernelBackend backend;
-  private final LaunchRecorder launches;
+  private final java.util.function.BiConsumer<PoolProfile, java.time.Instant> launches;
   private final Personalizer personalizer;
   private final ResponseSender sender;
   private final PoolMetrics metrics;
@@ -44,7 +47,7 @@ public final class ClaimService {
       WarmKernelRegistry registry,
       KernelConnections connections,
       KernelBackend backend,
-      LaunchRecorder launches,
+      java.util.function.BiConsumer<PoolProfile, java.time.Instant> launches,
       Personalizer personalizer,
       ResponseSender sender,
       PoolMetrics metrics,
@@ -72,30 +75,50 @@ public final class ClaimService {
     } catch (ProfileResolver.UnresolvableException e) {
       return miss(request.env().getOrDefault("KERNEL_NAMESPACE", ""), request.kernelspec(), e.reason(), e.getMessage());
     }
-    launches.record(profile, clock.instant());
+    launches.accept(profile, clock.instant());
     try {
-      Optional<PoolKernel> taken = registry.take(profile);
-      if (taken.isEmpty()) {
-        return miss(profile.namespace(), profile.kernelspec(), "no_warm_kernel", "no warm kernel of this profile");
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        Optional<PoolKernel> taken = registry.take(profile);
+        if (taken.isEmpty()) {
+          return miss(profile.namespace(), profile.kernelspec(), "no_warm_kernel", "no warm kernel of this profile");
+        }
+        PoolKernel kernel = taken.get();
+        try {
+          backend.bind(kernel, request.kernelId());
+        } catch (KernelLostException e) {
+          LOG.debug("pool kernel {} was claimed elsewhere; trying the next", kernel.id());
+          connections.close(kernel.id());
+          continue;
+        } catch (BackendException e) {
+          return failed(kernel, request, "bind", e);
+        }
+        return handOver(kernel, request, start);
       }
-      return handOver(taken.get(), request, start);
+      return miss(profile.namespace(), profile.kernelspec(), "contended",
+          "every warm kernel tried was claimed by another replica first");
     } finally {
       refill.run();
     }
   }
 
+  /** Attempts per claim: each skips a kernel another replica claimed first. */
+  private static final int MAX_ATTEMPTS = 8;
+
   private ClaimOutcome handOver(PoolKernel kernel, ClaimRequest request, long start) {
-    String step = "personalize";
+    String step = "resize";
     try {
-      KernelClient client =
-          connections.get(kernel.id()).orElseThrow(() -> new IllegalStateException("no connection to " + kernel.id()));
+      ResizeResult resize = backend.resize(kernel);
+      if (resize.fallBack()) {
+        throw new IllegalStateException("the pod could not be resized (" + resize.outcome() + ")");
+      }
+      step = "personalize";
+      LauncherResponse launch = kernel.launch().orElseThrow();
+      KernelClient client = connections.get(kernel.id()).orElseGet(() -> connections.open(kernel.id(), launch.connectionInfo()));
       long t0 = System.nanoTime();
       personalizer.apply(client, request.kernelId(), request.env(), timeout);
       long t1 = System.nanoTime();
-      step = "bind";
-      backend.bind(kernel, request.kernelId());
       step = "deliver";
-      LauncherResponse response = kernel.launch().orElseThrow().withKernelId(request.kernelId());
+      LauncherResponse response = launch.withKernelId(request.kernelId());
       long t2 = System.nanoTime();
       sender.send(request.responseAddress(), response, request.egPublicKey(), timeout);
       long t3 = System.nanoTime();
@@ -105,16 +128,20 @@ public final class ClaimService {
       metrics.claimLatency(millis / 1000);
       LOG.info("claimed pool kernel {} for kernel {} in {} ms (personalize {} ms, deliver {} ms)",
           kernel.id(), request.kernelId(), Math.round(millis), (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
-      return new ClaimOutcome.Hit(kernel.id(), millis);
-    } catch (Personalizer.PersonalizationException | BackendException | IOException | RuntimeException e) {
-      LOG.warn("claim of pool kernel {} for kernel {} failed at {}: {}", kernel.id(), request.kernelId(), step, e.getMessage());
-      connections.close(kernel.id());
-      backend.stop(kernel);
-      String reason = step + "_failed";
-      metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "error");
-      metrics.fallback(reason);
-      return new ClaimOutcome.Failed(reason, e.getMessage());
+      return new ClaimOutcome.Hit(kernel.id(), millis, resize.outcome());
+    } catch (Personalizer.PersonalizationException | IOException | RuntimeException e) {
+      return failed(kernel, request, step, e);
     }
+  }
+
+  private ClaimOutcome failed(PoolKernel kernel, ClaimRequest request, String step, Exception e) {
+    LOG.warn("claim of pool kernel {} for kernel {} failed at {}: {}", kernel.id(), request.kernelId(), step, e.getMessage());
+    connections.close(kernel.id());
+    backend.stop(kernel);
+    String reason = step + "_failed";
+    metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "error");
+    metrics.fallback(reason);
+    return new ClaimOutcome.Failed(reason, e.getMessage());
   }
 
   private ClaimOutcome miss(String namespace, String kernelspec, String reason, String message) {

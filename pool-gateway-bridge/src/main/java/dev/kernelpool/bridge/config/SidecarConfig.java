@@ -51,14 +51,25 @@ public record SidecarConfig(
     PoolPolicy policy,
     Duration forecastLookback,
     List<KernelspecTemplate> kernelspecs,
-    PoolController.Settings controller) {
+    PoolController.Settings controller,
+    Backend backend,
+    KubernetesConfig kubernetes) {
+
+  /** Where pool kernels run. */
+  public enum Backend {
+    /** Local processes: one namespace, no cluster. */
+    LOCAL,
+    /** Pods in users' namespaces, through the Kubernetes API. */
+    KUBERNETES
+  }
 
   public SidecarConfig {
     kernelspecs = List.copyOf(kernelspecs);
   }
 
   private static final String[] ROOT =
-      {"http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller"};
+      {"http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller",
+          "backend", "kubernetes"};
   private static final String[] HTTP = {"host", "port"};
   private static final String[] LISTENER = {"host", "port"};
   private static final String[] CLAIM = {"timeout", "personalizeCode"};
@@ -72,7 +83,7 @@ public record SidecarConfig(
 
   /** Every key the configuration accepts, as full paths ({@code policy.memberTtl}, {@code kernelspecs[].min}). */
   public static List<String> keys() {
-    List<String> keys = new java.util.ArrayList<>(List.of("token", "tokenFile"));
+    List<String> keys = new java.util.ArrayList<>(List.of("token", "tokenFile", "backend"));
     java.util.Map<String, String[]> groups = new java.util.LinkedHashMap<>();
     groups.put("http.", HTTP);
     groups.put("responseListener.", LISTENER);
@@ -81,6 +92,7 @@ public record SidecarConfig(
     groups.put("policy.", POLICY);
     groups.put("kernelspecs[].", KERNELSPEC);
     groups.put("controller.", CONTROLLER);
+    groups.put("kubernetes.", KubernetesConfig.KEYS);
     groups.forEach((prefix, names) -> {
       for (String n : names) {
         keys.add(prefix + n);
@@ -174,12 +186,22 @@ public record SidecarConfig(
           new PoolController.Settings(
               controller.duration("resync", Duration.ofSeconds(30)),
               controller.duration("heartbeat", Duration.ofSeconds(10)),
-              controller.duration("readyTimeout", Duration.ofSeconds(60))));
+              controller.duration("readyTimeout", Duration.ofSeconds(60))),
+          backend(root.string("backend", "local")),
+          KubernetesConfig.parse(root.child("kubernetes")));
     } catch (ConfigException e) {
       throw e;
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+  }
+
+  private static Backend backend(String name) {
+    return switch (name) {
+      case "local" -> Backend.LOCAL;
+      case "kubernetes" -> Backend.KUBERNETES;
+      default -> throw new ConfigException("backend: must be local or kubernetes, got '" + name + "'");
+    };
   }
 
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {

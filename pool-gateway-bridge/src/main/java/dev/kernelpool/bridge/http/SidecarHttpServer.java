@@ -125,6 +125,7 @@ public final class SidecarHttpServer implements AutoCloseable {
         answer.put("result", "hit");
         answer.put("pool_kernel", hit.poolKernel());
         answer.put("claim_ms", Math.round(hit.claimMillis() * 10) / 10.0);
+        answer.put("resize", hit.resize());
       } else if (outcome instanceof ClaimOutcome.Miss miss) {
         answer = error("miss", miss.reason(), miss.message());
       } else {

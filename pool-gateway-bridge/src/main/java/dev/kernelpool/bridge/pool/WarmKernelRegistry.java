@@ -52,6 +52,17 @@ public final class WarmKernelRegistry {
   }
 
   /**
+   * Adds a kernel another replica made warm (Kubernetes: a warm pool pod seen by the informer).
+   * Returns false when the registry knows it already.
+   */
+  public synchronized boolean adoptWarm(PoolKernel kernel) {
+    if (kernel.state() != MemberState.WARM || kernel.launch().isEmpty()) {
+      throw new IllegalArgumentException("only a warm kernel with its connection info can be adopted");
+    }
+    return kernels.putIfAbsent(kernel.id(), kernel) == null;
+  }
+
+  /**
    * Atomically takes the oldest warm kernel of exactly {@code profile} out of the pool. The caller
    * owns it from then on.
    */

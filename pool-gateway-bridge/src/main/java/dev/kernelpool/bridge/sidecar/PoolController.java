@@ -5,13 +5,13 @@ import dev.kernelpool.bridge.backend.KernelBackend;
 import dev.kernelpool.bridge.backend.NamespaceView;
 import dev.kernelpool.bridge.kernel.KernelClient;
 import dev.kernelpool.bridge.kernel.KernelTimeoutException;
-import dev.kernelpool.bridge.kernel.ExecuteResult;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.metrics.PoolMetrics;
 import dev.kernelpool.bridge.pool.KernelConnections;
 import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
+import dev.kernelpool.bridge.pool.WarmUp;
 import dev.kernelpool.core.plan.NamespacePlan;
 import dev.kernelpool.core.plan.Plan;
 import dev.kernelpool.core.plan.PlanAction;
@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -229,14 +228,7 @@ public final class PoolController implements AutoCloseable {
     String id = kernel.id();
     try {
       KernelClient client = connections.open(id, kernel.launch().orElseThrow().connectionInfo());
-      client.awaitReady(settings.readyTimeout());
-      String code = warmupCode.apply(kernel.profile());
-      if (!code.isBlank()) {
-        ExecuteResult result = client.execute(code, true, Map.of(), settings.readyTimeout());
-        if (!result.isOk()) {
-          throw new IllegalStateException("warm-up code failed: " + result.reply().content().path("ename").asText());
-        }
-      }
+      WarmUp.run(client, warmupCode.apply(kernel.profile()), settings.readyTimeout());
       if (registry.markWarm(id)) {
         LOG.info("pool kernel {} is warm", id);
       } else {

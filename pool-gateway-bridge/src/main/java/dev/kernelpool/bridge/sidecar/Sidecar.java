@@ -23,6 +23,7 @@ import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.plan.NamespacePlan;
 import dev.kernelpool.core.plan.Planner;
 import dev.kernelpool.core.plan.ProfileTarget;
+import dev.kernelpool.core.snapshot.PoolProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -37,13 +38,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
 /**
- * The sidecar, wired: response listener, local backend, registry, controller, claim service and
- * HTTP server, started in that order and closed in reverse.
+ * The sidecar, wired: response listener, the pool runtime (local processes, or pods on
+ * Kubernetes), registry, claim service and HTTP server, started in that order and closed in reverse.
  */
 public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
@@ -53,8 +55,7 @@ public final class Sidecar implements AutoCloseable {
   private final PoolMetrics metrics = new PoolMetrics();
   private final KernelConnections connections;
   private final ResponseListener listener;
-  private final LocalBackend backend;
-  private final PoolController controller;
+  private final PoolRuntime runtime;
   private final SidecarHttpServer http;
   private final String token;
   private final Path tokenFile;
@@ -69,23 +70,31 @@ public final class Sidecar implements AutoCloseable {
         config.forecastLookback().compareTo(config.policy().eligibility().launchWindow()) > 0
             ? config.forecastLookback()
             : config.policy().eligibility().launchWindow());
-    PoolController[] controllerRef = new PoolController[1];
+    PoolRuntime[] runtimeRef = new PoolRuntime[1];
     listener = new ResponseListener(
         new InetSocketAddress(config.listenerHost(), config.listenerPort()), keys, cipher,
-        r -> controllerRef[0].launched(r), ResponseListener.Settings.DEFAULTS);
-    ProfileResolver resolver = new ProfileResolver(config.kernelspecs(), config.namespace());
-    backend = new LocalBackend(
-        new LocalBackend.Settings(config.python(), config.workDir(), config.namespace(), config.bindIp(),
-            config.kernelspecs().stream().map(resolver::defaultProfile).toList()),
-        listener.address(), listener.publicKey());
+        r -> runtimeRef[0].launched(r), ResponseListener.Settings.DEFAULTS);
+    boolean onKubernetes = config.backend() == SidecarConfig.Backend.KUBERNETES;
+    ProfileResolver resolver = new ProfileResolver(config.kernelspecs(),
+        onKubernetes ? config.kubernetes().defaultNamespace() : config.namespace());
     Planner planner = new Planner(config.policy(), new LaunchFrequencyForecaster(config.forecastLookback()), clock);
-    controller = new PoolController(backend, registry, connections, launches, planner,
-        p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse(""),
-        metrics, clock, config.controller());
-    controllerRef[0] = controller;
-    ClaimService claims = new ClaimService(resolver, registry, connections, backend, launches,
+    Function<PoolProfile, String> warmup =
+        p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse("");
+    try {
+      runtime = onKubernetes
+          ? KubernetesWiring.start(config, clock, listener, resolver, planner, launches, warmup, registry, connections, metrics)
+          : local(config, clock, resolver, planner, launches, warmup);
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      context.close();
+      throw e;
+    }
+    runtimeRef[0] = runtime;
+    // On Kubernetes, launches are learnt from kernel pods (every replica sees them); locally, from claims.
+    ClaimService claims = new ClaimService(resolver, registry, connections, runtime.backend(),
+        onKubernetes ? (p, t) -> { } : launches::record,
         new Personalizer(config.personalizeCode()), new ResponseSender(cipher), metrics,
-        controller::requestReconcile, clock, config.claimTimeout());
+        runtime::requestReconcile, clock, config.claimTimeout());
     tokenFile = config.tokenFile().orElse(config.workDir().resolve("token"));
     token = resolveToken(config.token(), tokenFile, random);
     metrics.poolGauges(this::kernelSamples, this::targetSamples);
@@ -98,10 +107,21 @@ public final class Sidecar implements AutoCloseable {
     });
     http = new SidecarHttpServer(
         new InetSocketAddress(config.httpHost(), config.httpPort()), token, claims, metrics,
-        controller::isReady, () -> PoolStatus.of(controller.lastPlan(), registry.all(), metrics, clock.instant()), 16);
+        runtime::isReady, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 16);
+    LOG.info("kernel pool sidecar ({} backend) on http://{}:{}, response address {}, token in {}",
+        onKubernetes ? "kubernetes" : "local", config.httpHost(), http.address().getPort(), listener.address(), tokenFile);
+  }
+
+  private PoolRuntime local(SidecarConfig config, Clock clock, ProfileResolver resolver, Planner planner,
+      LaunchRecorder launches, Function<PoolProfile, String> warmup) {
+    LocalBackend backend = new LocalBackend(
+        new LocalBackend.Settings(config.python(), config.workDir(), config.namespace(), config.bindIp(),
+            config.kernelspecs().stream().map(resolver::defaultProfile).toList()),
+        listener.address(), listener.publicKey());
+    PoolController controller = new PoolController(backend, registry, connections, launches, planner, warmup,
+        metrics, clock, config.controller());
     controller.start();
-    LOG.info("kernel pool sidecar on http://{}:{}, response address {}, token in {}",
-        config.httpHost(), http.address().getPort(), listener.address(), tokenFile);
+    return new LocalRuntime(backend, controller);
   }
 
   /** Starts a sidecar; close it to stop every pool kernel it owns. */
@@ -144,7 +164,7 @@ public final class Sidecar implements AutoCloseable {
 
   private List<Metrics.Sample> targetSamples() {
     List<Metrics.Sample> out = new ArrayList<>();
-    controller.lastPlan().ifPresent(plan -> {
+    runtime.lastPlan().ifPresent(plan -> {
       for (NamespacePlan ns : plan.namespaces()) {
         for (ProfileTarget t : ns.targets()) {
           out.add(new Metrics.Sample(List.of(ns.namespace(), t.profile().kernelspec(), t.profile().hash()), t.target()));
@@ -179,12 +199,17 @@ public final class Sidecar implements AutoCloseable {
     return metrics;
   }
 
-  public PoolController controller() {
-    return controller;
+  /** Pauses or resumes changes to the pool (claims are still served). */
+  public void setPaused(boolean paused) {
+    runtime.setPaused(paused);
   }
 
-  public LocalBackend backend() {
-    return backend;
+  /** The local pool's controller; the Kubernetes pool is planned by the leader's reconciler instead. */
+  public PoolController controller() {
+    if (runtime instanceof LocalRuntime local) {
+      return local.controller();
+    }
+    throw new IllegalStateException("the Kubernetes backend has no local controller");
   }
 
   public ResponseListener responseListener() {
@@ -194,10 +219,9 @@ public final class Sidecar implements AutoCloseable {
   @Override
   public void close() {
     http.close();
-    controller.close();
+    runtime.close();
     listener.close();
     connections.close();
-    backend.close();
     context.close();
   }
 }

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.bench.GatewayStandIn;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,52 +25,36 @@ class ConcurrentClaimsIT {
 
   @TempDir Path dir;
 
-  record Answer(int status, JsonNode body, String kernelId) {}
-
   @Test
   void twoHundredClaimsOnAPoolOfTenGiveTenHitsAndNothingTwice() throws Exception {
     try (Sidecar sidecar = SidecarFixture.start(dir, 10, "5s");
         GatewayStandIn eg = new GatewayStandIn()) {
       SidecarFixture.awaitWarm(sidecar, 10);
       sidecar.controller().setPaused(true);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       ExecutorService pool = Executors.newFixedThreadPool(64);
       CountDownLatch go = new CountDownLatch(1);
-      List<Future<Answer>> futures = new ArrayList<>();
+      List<Future<SidecarFixture.Answer>> futures = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         String kernelId = "eg-kernel-" + i;
         futures.add(pool.submit(() -> {
-          ObjectNode body = JSON.createObjectNode();
-          body.put("version", 1);
-          body.put("kernel_id", kernelId);
-          body.put("kernelspec", "python3");
-          body.put("response_address", eg.responseAddress());
-          body.put("public_key", eg.publicKey());
-          body.putObject("env").put("KERNEL_USERNAME", "user-" + kernelId);
-          HttpRequest request = HttpRequest.newBuilder(URI.create(sidecar.url() + "/v1/claims"))
-              .timeout(Duration.ofSeconds(30))
-              .header("Authorization", "Bearer " + sidecar.token())
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-              .build();
           go.await();
-          HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-          return new Answer(response.statusCode(), JSON.readTree(response.body()), kernelId);
+          return SidecarFixture.claim(sidecar, eg, kernelId, java.util.Map.of("KERNEL_USERNAME", "user-" + kernelId));
         }));
       }
       go.countDown();
-      List<Answer> answers = new ArrayList<>();
-      for (Future<Answer> f : futures) {
+      List<SidecarFixture.Answer> answers = new ArrayList<>();
+      for (Future<SidecarFixture.Answer> f : futures) {
         answers.add(f.get());
       }
       pool.shutdown();
 
-      List<Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
-      List<Answer> misses = answers.stream().filter(a -> a.status() == 404).toList();
+      List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
+      List<SidecarFixture.Answer> misses = answers.stream().filter(a -> a.status() == 404).toList();
       assertThat(hits).hasSize(10);
       assertThat(misses).hasSize(190).allSatisfy(a -> assertThat(a.body().path("reason").asText()).isEqualTo("no_warm_kernel"));
       Set<String> poolKernels = new HashSet<>();
       List<LauncherResponse> delivered = new ArrayList<>();
-      for (Answer hit : hits) {
+      for (SidecarFixture.Answer hit : hits) {
         assertThat(poolKernels.add(hit.body().path("pool_kernel").asText())).isTrue();
         delivered.add(eg.await(hit.kernelId(), Duration.ofSeconds(10)));
       }

@@ -36,6 +36,32 @@ final class SidecarFixture {
     await().atMost(Duration.ofSeconds(60)).until(() -> sidecar.registry().count(MemberState.WARM) >= count);
   }
 
+  record Answer(int status, com.fasterxml.jackson.databind.JsonNode body, String kernelId) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final java.net.http.HttpClient HTTP =
+      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A claim over the claim API, as the launch script sends it, for EG stand-in {@code eg}. */
+  static Answer claim(Sidecar sidecar, dev.kernelpool.bridge.bench.GatewayStandIn eg, String kernelId,
+      java.util.Map<String, String> env) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    body.put("version", 1);
+    body.put("kernel_id", kernelId);
+    body.put("kernelspec", "python3");
+    body.put("response_address", eg.responseAddress());
+    body.put("public_key", eg.publicKey());
+    com.fasterxml.jackson.databind.node.ObjectNode e = body.putObject("env");
+    env.forEach(e::put);
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sidecar.url() + "/v1/claims"))
+        .timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + sidecar.token())
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
+    java.net.http.HttpResponse<String> response = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new Answer(response.statusCode(), JSON.readTree(response.body()), kernelId);
+  }
+
   /** Stops a kernel handed to EG as EG does: through its launcher's comm port. */
   static void shutdown(LauncherResponse r) {
     ClaimBench.shutdown(r);

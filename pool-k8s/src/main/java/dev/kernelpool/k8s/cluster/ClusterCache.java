@@ -44,7 +44,11 @@ public final class ClusterCache implements AutoCloseable {
   private final SharedIndexInformer<V1Secret> secrets;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-  public ClusterCache(KubeClients clients, String pool) {
+  /**
+   * @param resync how often listeners hear every cached pod and Secret again, without any API
+   *     call: the safety net for a change a listener could not act on when it happened
+   */
+  public ClusterCache(KubeClients clients, String pool, java.time.Duration resync) {
     CoreV1Api api = new CoreV1Api(clients.watches());
     factory = new SharedInformerFactory(clients.watches());
     namespaces = factory.sharedIndexInformerFor(
@@ -59,12 +63,12 @@ public final class ClusterCache implements AutoCloseable {
         p -> api.listPodForAllNamespaces().labelSelector(PoolLabels.APP + "=" + PoolLabels.APP_EG)
             .resourceVersion(p.resourceVersion).watch(p.watch).timeoutSeconds(p.timeoutSeconds)
             .allowWatchBookmarks(true).buildCall(null),
-        V1Pod.class, V1PodList.class);
+        V1Pod.class, V1PodList.class, resync.toMillis());
     secrets = factory.sharedIndexInformerFor(
         p -> api.listSecretForAllNamespaces().labelSelector(PoolLabels.poolSelector(pool))
             .resourceVersion(p.resourceVersion).watch(p.watch).timeoutSeconds(p.timeoutSeconds)
             .allowWatchBookmarks(true).buildCall(null),
-        V1Secret.class, V1SecretList.class);
+        V1Secret.class, V1SecretList.class, resync.toMillis());
     pods.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.podChanged(a, b))));
     secrets.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.secretChanged(a, b))));
     namespaces.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.namespaceChanged(name(a, b)))));

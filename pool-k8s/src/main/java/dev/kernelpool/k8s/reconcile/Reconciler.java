@@ -67,6 +67,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private final Map<String, Instant> quotaRefusedUntil = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciles = new AtomicLong();
+  private volatile boolean paused;
   private int failures;
   private Instant retryAfter = Instant.MIN;
 
@@ -125,6 +126,14 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     return lastPlan.get();
   }
 
+  /** Paused, the reconciler still plans but changes nothing: for maintenance and fixed-size tests. */
+  public void setPaused(boolean paused) {
+    this.paused = paused;
+    if (!paused) {
+      trigger();
+    }
+  }
+
   /** Reconciles run so far. */
   public long reconciles() {
     return reconciles.get();
@@ -141,7 +150,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       Plan plan = planner.plan(snapshots.build(now), now);
       lastPlan.set(Optional.of(plan));
       reconciles.incrementAndGet();
-      if (!leader.getAsBoolean()) {
+      if (!leader.getAsBoolean() || paused) {
         return;
       }
       for (NamespacePlan ns : plan.namespaces()) {

@@ -39,16 +39,33 @@ public final class KubeletSimulator implements AutoCloseable {
 
   private final FakeApiServer server;
   private final PodRuntime runtime;
-  private final String podIp;
+  private final java.util.function.Supplier<String> podIps;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   private final ExecutorService starts = Executors.newFixedThreadPool(4, daemon("kubelet-start"));
   private final Thread loop;
   private volatile boolean closed;
 
+  /** Every pod gets {@code podIp}. */
   public KubeletSimulator(FakeApiServer server, PodRuntime runtime, String podIp) {
+    this(server, runtime, () -> podIp);
+  }
+
+  /**
+   * Every pod gets its own loopback address (127.1.x.y), as pods get their own IPs on a cluster:
+   * kernels of different pods then never compete for a port.
+   */
+  public static KubeletSimulator withLoopbackIps(FakeApiServer server, PodRuntime runtime) {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    return new KubeletSimulator(server, runtime, () -> {
+      int n = next.getAndIncrement();
+      return "127.1." + (n / 250 % 250) + "." + (n % 250 + 1);
+    });
+  }
+
+  private KubeletSimulator(FakeApiServer server, PodRuntime runtime, java.util.function.Supplier<String> podIps) {
     this.server = server;
     this.runtime = runtime;
-    this.podIp = podIp;
+    this.podIps = podIps;
     this.loop = daemon("kubelet").newThread(this::run);
     loop.start();
   }
@@ -107,23 +124,24 @@ public final class KubeletSimulator implements AutoCloseable {
     String ns = pod.path("metadata").path("namespace").asText();
     String name = pod.path("metadata").path("name").asText();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String ip = podIps.get();
     try {
-      setStatus(ns, name, "Running", now);
+      setStatus(ns, name, "Running", now, ip);
       ObjectNode running = server.get(ResourceType.PODS, ns, name);
       runtime.start(running, () -> {
         if (started.remove(ns + "/" + name)) {
-          setStatus(ns, name, "Failed", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+          setStatus(ns, name, "Failed", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), ip);
         }
       });
     } catch (ApiError e) {
       started.remove(ns + "/" + name);
     } catch (Exception e) {
       LOG.warn("runtime could not start pod {}/{}: {}", ns, name, e.toString());
-      setStatus(ns, name, "Failed", now);
+      setStatus(ns, name, "Failed", now, ip);
     }
   }
 
-  private void setStatus(String ns, String name, String phase, String now) {
+  private void setStatus(String ns, String name, String phase, String now, String podIp) {
     ObjectStore store = server.store();
     synchronized (store) {
       ObjectNode pod;

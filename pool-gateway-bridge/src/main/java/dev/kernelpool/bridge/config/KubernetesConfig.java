@@ -1,0 +1,75 @@
+package dev.kernelpool.bridge.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code kubernetes:} section: how the sidecar finds the API server, names its pool, elects a
+ * leader, tells pool pods where to report, and what a claim does when a resize is refused.
+ *
+ * @param apiUrl the API server; empty means the kubeconfig or the in-cluster service account
+ * @param pool the pool's name, on every pool pod's label; two sidecar deployments with different
+ *     names never touch each other's pods
+ * @param identity this replica's name (default: {@code $POD_NAME}, else the host name)
+ * @param leaseNamespace where the leader Lease lives (default: {@code $POD_NAMESPACE}, else {@code default})
+ * @param advertiseAddress the {@code host:port} pool pods report to (default: {@code $POD_IP} and
+ *     the response listener's port)
+ * @param defaultNamespace the namespace of a claim whose request names none
+ * @param namespaces namespaces that get the kernelspecs' minimum pools before any launch
+ * @param podTemplate a pod YAML in EG's kernel-pod shape that pool pods start from (node
+ *     selectors, tolerations, pull secrets, volume sources)
+ * @param resizeFallback when a claimed pod cannot be resized: true falls back to a cold launch,
+ *     false hands the kernel out with its initial requests
+ */
+public record KubernetesConfig(
+    Optional<String> apiUrl,
+    String pool,
+    String identity,
+    String leaseNamespace,
+    Optional<String> advertiseAddress,
+    String defaultNamespace,
+    List<String> namespaces,
+    Optional<Path> podTemplate,
+    boolean resizeFallback,
+    Duration callTimeout,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    Duration debounce,
+    Duration resync,
+    Duration quotaBackoff,
+    Duration historySave) {
+
+  public KubernetesConfig {
+    namespaces = List.copyOf(namespaces);
+  }
+
+  static final String[] KEYS = {"apiUrl", "pool", "identity", "leaseNamespace", "advertiseAddress", "defaultNamespace",
+      "namespaces", "podTemplate", "resizeFallback", "callTimeout", "leaseDuration", "renewDeadline", "retryPeriod",
+      "debounce", "resync", "quotaBackoff", "historySave"};
+
+  static KubernetesConfig parse(ConfigNode k) {
+    k.allowOnly(KEYS);
+    String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("kernel-pool");
+    return new KubernetesConfig(
+        Optional.ofNullable(k.string("apiUrl", null)),
+        k.string("pool", "kernel-pool"),
+        k.string("identity", Optional.ofNullable(System.getenv("POD_NAME")).orElse(host)),
+        k.string("leaseNamespace", Optional.ofNullable(System.getenv("POD_NAMESPACE")).orElse("default")),
+        Optional.ofNullable(k.string("advertiseAddress", null)),
+        k.string("defaultNamespace", "default"),
+        k.strings("namespaces"),
+        Optional.ofNullable(k.string("podTemplate", null)).map(Path::of),
+        k.bool("resizeFallback", false),
+        k.duration("callTimeout", Duration.ofSeconds(5)),
+        k.duration("leaseDuration", Duration.ofSeconds(15)),
+        k.duration("renewDeadline", Duration.ofSeconds(10)),
+        k.duration("retryPeriod", Duration.ofSeconds(2)),
+        k.duration("debounce", Duration.ofMillis(200)),
+        k.duration("resync", Duration.ofSeconds(60)),
+        k.duration("quotaBackoff", Duration.ofMinutes(2)),
+        k.duration("historySave", Duration.ofSeconds(60)));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.kernelpool.bridge.sidecar;
+
+import dev.kernelpool.bridge.backend.KubernetesBackend;
+import dev.kernelpool.bridge.claim.KernelspecTemplate;
+import dev.kernelpool.bridge.claim.ProfileResolver;
+import dev.kernelpool.bridge.config.ConfigException;
+import dev.kernelpool.bridge.config.KubernetesConfig;
+import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.launcher.ResponseListener;
+import dev.kernelpool.bridge.metrics.PoolMetrics;
+import dev.kernelpool.bridge.pool.KernelConnections;
+import dev.kernelpool.bridge.pool.WarmKernelRegistry;
+import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.core.snapshot.LaunchRecorder;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import dev.kernelpool.k8s.KubernetesPool;
+import dev.kernelpool.k8s.cluster.KubeClients;
+import dev.kernelpool.k8s.pods.PodTemplate;
+import dev.kernelpool.k8s.reconcile.Reconciler;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.Yaml;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Builds and starts the Kubernetes pool runtime from the configuration. */
+final class KubernetesWiring {
+  private KubernetesWiring() {}
+
+  static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, ProfileResolver resolver,
+      Planner planner, LaunchRecorder launches, Function<PoolProfile, String> warmup, WarmKernelRegistry registry,
+      KernelConnections connections, PoolMetrics metrics) throws IOException {
+    KubernetesConfig k = config.kubernetes();
+    KubeClients clients = KubeClients.connect(k.apiUrl(), k.callTimeout());
+    String advertise = k.advertiseAddress().orElseGet(() -> Optional.ofNullable(System.getenv("POD_IP"))
+        .map(ip -> ip + ":" + listener.address().port()).orElse(listener.address().toString()));
+    Optional<V1Pod> base = Optional.empty();
+    if (k.podTemplate().isPresent()) {
+      try {
+        base = Optional.of(Yaml.loadAs(k.podTemplate().get().toFile(), V1Pod.class));
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException("kubernetes.podTemplate: cannot read a Pod from " + k.podTemplate().get() + ": " + e.getMessage());
+      }
+    }
+    List<KernelspecTemplate> specs = config.kernelspecs();
+    Function<String, List<PoolProfile>> declared = ns -> k.namespaces().contains(ns)
+        ? specs.stream().map(t -> new PoolProfile(ns, t.name(), t.image(), t.uid(), t.gid(), t.resources(), t.volumes(), t.serviceAccount())).toList()
+        : List.of();
+    KubernetesPool pool = new KubernetesPool(clients,
+        new KubernetesPool.Settings(k.pool(), k.identity(), k.leaseNamespace(), k.leaseDuration(), k.renewDeadline(),
+            k.retryPeriod(), k.callTimeout().multipliedBy(6),
+            new Reconciler.Settings(k.debounce(), k.resync(), k.historySave(), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(60), k.quotaBackoff())),
+        new PodTemplate.Settings(k.pool(), advertise, listener.publicKey(), config.policy().footprint(), base),
+        planner, launches, declared, clock);
+    KubernetesRuntime runtime = new KubernetesRuntime(pool,
+        new KubernetesBackend(pool, config.policy().footprint(), k.resizeFallback()),
+        registry, connections, warmup, metrics, config.controller().readyTimeout());
+    try {
+      pool.start();
+    } catch (Exception e) {
+      runtime.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("cannot start the Kubernetes pool: " + e.getMessage(), e);
+    }
+    return runtime;
+  }
+}

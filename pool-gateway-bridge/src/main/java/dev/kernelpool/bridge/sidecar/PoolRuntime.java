@@ -1,0 +1,26 @@
+package dev.kernelpool.bridge.sidecar;
+
+import dev.kernelpool.bridge.backend.KernelBackend;
+import dev.kernelpool.bridge.launcher.LauncherResponse;
+import dev.kernelpool.core.plan.Plan;
+import java.util.Optional;
+
+/** What keeps the pool filled: local processes planned here, or pods planned by the Kubernetes leader. */
+interface PoolRuntime extends AutoCloseable {
+  KernelBackend backend();
+
+  /** A pool kernel's launcher reported its connection info. */
+  void launched(LauncherResponse response);
+
+  void requestReconcile();
+
+  /** Paused, the pool is neither filled nor drained; claims are still served. */
+  void setPaused(boolean paused);
+
+  boolean isReady();
+
+  Optional<Plan> lastPlan();
+
+  @Override
+  void close();
+}

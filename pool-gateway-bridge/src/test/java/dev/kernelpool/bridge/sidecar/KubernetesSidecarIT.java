@@ -1,0 +1,217 @@
+package dev.kernelpool.bridge.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kernelpool.bridge.bench.GatewayStandIn;
+import dev.kernelpool.bridge.bench.LaunchScriptRunner;
+import dev.kernelpool.bridge.bench.LocalIpykernel;
+import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.launcher.LauncherResponse;
+import dev.kernelpool.bridge.testing.PythonPeer;
+import dev.kernelpool.bridge.wire.ConnectionFiles;
+import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.k8s.pods.PoolLabels;
+import dev.kernelpool.k8s.testing.FakeApiServer;
+import dev.kernelpool.k8s.testing.KubeletSimulator;
+import dev.kernelpool.k8s.testing.ResourceType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sidecars on the Kubernetes backend against the in-memory API server, whose kubelet simulator
+ * runs every pool pod as a real ipykernel behind EG's launcher: the whole claim path runs for real.
+ */
+class KubernetesSidecarIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NS = "team-a";
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  @TempDir Path dir;
+  private FakeApiServer server;
+  private KernelPodRuntime kernels;
+  private KubeletSimulator kubelet;
+  private GatewayStandIn eg;
+  private final List<Sidecar> sidecars = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = FakeApiServer.start();
+    kernels = new KernelPodRuntime(dir);
+    kubelet = KubeletSimulator.withLoopbackIps(server, kernels);
+    eg = new GatewayStandIn();
+    server.createNamespace("kernel-pool", Map.of());
+    server.createNamespace(NS, Map.of());
+    server.createQuota(NS, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
+  }
+
+  @AfterEach
+  void stop() {
+    sidecars.forEach(Sidecar::close);
+    kubelet.close();
+    kernels.stopAll();
+    eg.close();
+    server.close();
+  }
+
+  private Sidecar sidecar(String identity, int poolSize) throws Exception {
+    return sidecar(identity, poolSize, "5m");
+  }
+
+  /** @param startTimeout how long a pod may take to report and warm up before it is replaced */
+  private Sidecar sidecar(String identity, int poolSize, String startTimeout) throws Exception {
+    Path work = dir.resolve(identity);
+    String yaml = String.join("\n",
+        "http: {port: 0}",
+        "token: " + SidecarFixture.TOKEN,
+        "backend: kubernetes",
+        "claim: {timeout: 10s}",
+        "local: {workDir: '" + work + "'}",
+        "controller: {readyTimeout: 120s}",
+        "policy: {startTimeout: " + startTimeout + "}",
+        "kernelspecs:",
+        "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: " + poolSize + ", max: " + poolSize + "}",
+        "kubernetes: {apiUrl: '" + server.url() + "', pool: kp, identity: " + identity + ", leaseNamespace: kernel-pool,",
+        "  namespaces: [" + NS + "], defaultNamespace: " + NS + ", leaseDuration: 3s, renewDeadline: 2s,",
+        "  retryPeriod: 300ms, resync: 2s, debounce: 50ms, historySave: 1s, quotaBackoff: 5s}",
+        "");
+    Sidecar s = Sidecar.start(SidecarConfig.parseYaml(yaml), Clock.systemUTC());
+    sidecars.add(s);
+    return s;
+  }
+
+  private List<ObjectNode> poolPods() {
+    return server.list(ResourceType.PODS, NS, PoolLabels.poolSelector("kp"));
+  }
+
+  private static String label(ObjectNode pod, String key) {
+    return pod.path("metadata").path("labels").path(key).asText(null);
+  }
+
+  private JsonNode execute(LauncherResponse r, String code) throws Exception {
+    return JSON.readTree(PythonPeer.run("jc_execute.py", ConnectionFiles.toJson(r.connectionInfo()).toString(), code));
+  }
+
+  @Test
+  void aWarmPodIsClaimedResizedAndRunsCodeFromJupyterClient() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 2);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
+    String kernelId = UUID.randomUUID().toString();
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, Map.of(
+        "KERNEL_POOL_URL", sidecar.url(), "KERNEL_POOL_TOKEN", sidecar.token(),
+        "KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS));
+    LauncherResponse r = eg.await(kernelId, Duration.ofSeconds(30));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stderr()).contains("warm kernel kp-");
+    JsonNode result = execute(r, "import os\nprint(os.environ['KERNEL_ID'], os.environ['KERNEL_USERNAME'])");
+    assertThat(result.path("stdout").asText()).isEqualTo(kernelId + " alice\n");
+
+    ObjectNode pod = poolPods().stream().filter(p -> kernelId.equals(label(p, PoolLabels.KERNEL_ID))).findFirst().orElseThrow();
+    assertThat(label(pod, PoolLabels.COMPONENT)).isEqualTo("kernel");
+    assertThat(label(pod, PoolLabels.STATE)).isEqualTo("claimed");
+    assertThat(pod.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("1");
+    String name = pod.path("metadata").path("name").asText();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.list(ResourceType.EVENTS, NS, "").stream()
+        .filter(e -> e.path("involvedObject").path("name").asText().equals(name)).map(e -> e.path("reason").asText())
+        .toList().containsAll(List.of("Created", "Warm", "Claimed", "Resized")));
+    // The claim is a launch: the history ConfigMap learns it, and the pool refills to two warm pods.
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      List<ObjectNode> cms = server.list(ResourceType.CONFIG_MAPS, NS, "");
+      return !cms.isEmpty() && cms.get(0).path("data").path("launches.json").asText().contains("python3");
+    });
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
+    // The connection Secret of the claimed pod is cleaned up; only the warm pods keep theirs.
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.list(ResourceType.SECRETS, NS, "").size() == 2);
+  }
+
+  @Test
+  void threeSidecarsThousandConcurrentClaimsOnAPoolOfFifty() throws Exception {
+    List<Sidecar> replicas = List.of(sidecar("replica-0", 50), sidecar("replica-1", 50), sidecar("replica-2", 50));
+    for (Sidecar s : replicas) {
+      await().atMost(Duration.ofSeconds(240)).until(() -> s.registry().count(MemberState.WARM) == 50);
+    }
+    replicas.forEach(s -> s.setPaused(true));
+    ExecutorService pool = Executors.newFixedThreadPool(64);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<SidecarFixture.Answer>> futures = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Sidecar target = replicas.get(i % 3);
+      String kernelId = "eg-kernel-" + i;
+      futures.add(pool.submit(() -> {
+        go.await();
+        return SidecarFixture.claim(target, eg, kernelId, Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "u" + kernelId));
+      }));
+    }
+    go.countDown();
+    List<SidecarFixture.Answer> answers = new ArrayList<>();
+    for (Future<SidecarFixture.Answer> f : futures) {
+      answers.add(f.get());
+    }
+    pool.shutdown();
+    List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
+    assertThat(hits).hasSize(50);
+    assertThat(answers.stream().filter(a -> a.status() == 404)).hasSize(950)
+        .allSatisfy(a -> assertThat(a.body().path("reason").asText()).isIn("no_warm_kernel", "contended"));
+    Set<String> podsHanded = new HashSet<>();
+    Map<String, String> byPod = new HashMap<>();
+    for (SidecarFixture.Answer hit : hits) {
+      String pod = hit.body().path("pool_kernel").asText();
+      assertThat(podsHanded.add(pod)).as("pod %s handed out twice", pod).isTrue();
+      byPod.put(pod, hit.kernelId());
+      eg.await(hit.kernelId(), Duration.ofSeconds(30));
+    }
+    assertThat(eg.deliveries()).isEqualTo(50);
+    for (ObjectNode p : poolPods()) {
+      assertThat(label(p, PoolLabels.KERNEL_ID)).isEqualTo(byPod.get(p.path("metadata").path("name").asText()));
+    }
+  }
+
+  @Test
+  void aRestartedSidecarAdoptsWarmPodsAndReplacesThoseThatReportedToTheOldOne() throws Exception {
+    Sidecar first = sidecar("replica-0", 3, "15s");
+    await().atMost(WAIT).until(() -> first.registry().count(MemberState.WARM) >= 1);
+    first.close(); // mid-fill: some pods reported to it and are warm, others will report to a dead address
+    sidecars.remove(first);
+    Sidecar second = sidecar("replica-1", 3, "15s");
+    await().atMost(WAIT).until(() -> second.registry().count(MemberState.WARM) == 3
+        && poolPods().stream().filter(p -> !"claimed".equals(label(p, PoolLabels.STATE))).count() == 3);
+    SidecarFixture.Answer hit = SidecarFixture.claim(second, eg, "after-restart", Map.of("KERNEL_NAMESPACE", NS));
+    assertThat(hit.status()).isEqualTo(200);
+    eg.await("after-restart", Duration.ofSeconds(30));
+  }
+
+  @Test
+  void withTheApiDownAClaimFallsBackWithinTheClaimTimeoutAndThePoolRecovers() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    server.faults().setDown(true);
+    long t0 = System.nanoTime();
+    SidecarFixture.Answer answer = SidecarFixture.claim(sidecar, eg, "api-down", Map.of("KERNEL_NAMESPACE", NS));
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(answer.status()).isEqualTo(502);
+    assertThat(answer.body().path("reason").asText()).isEqualTo("bind_failed");
+    assertThat(millis).isLessThan(10_000);
+    server.faults().setDown(false);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    assertThat(SidecarFixture.claim(sidecar, eg, "api-back", Map.of("KERNEL_NAMESPACE", NS)).status()).isEqualTo(200);
+  }
+}
