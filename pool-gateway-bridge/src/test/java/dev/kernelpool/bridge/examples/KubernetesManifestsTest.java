@@ -1,0 +1,172 @@
+package dev.kernelpool.bridge.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kernelpool.bridge.config.SidecarConfig;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.RbacV1Subject;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.kubernetes.client.util.Yaml;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * examples/kubernetes/ parses with client-java's Yaml, and what its objects reference exists:
+ * roles of bindings, ConfigMaps and Secrets of volumes, volumes of mounts, the sidecar's config.
+ */
+class KubernetesManifestsTest {
+  private static final Path DIR = Path.of(System.getProperty("user.dir")).getParent().resolve("examples/kubernetes");
+  private static final List<Object> OBJECTS = new ArrayList<>();
+
+  @BeforeAll
+  static void load() throws IOException {
+    try (Stream<Path> files = Files.list(DIR)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("helm-values.yaml")).sorted().toList()) {
+        OBJECTS.addAll(Yaml.loadAll(f.toFile()));
+      }
+    }
+  }
+
+  private static <T> List<T> all(Class<T> type) {
+    return OBJECTS.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Test
+  void everyFileParsesToTheKindsASetupNeeds() {
+    assertThat(OBJECTS).allSatisfy(o -> assertThat(o).isNotNull());
+    assertThat(all(V1ClusterRole.class)).hasSize(1);
+    assertThat(all(V1ClusterRoleBinding.class)).hasSize(1);
+    assertThat(all(V1Role.class)).hasSize(1);
+    assertThat(all(V1RoleBinding.class)).hasSize(1);
+    assertThat(all(V1Deployment.class)).hasSize(1);
+    assertThat(all(V1PodDisruptionBudget.class)).hasSize(1);
+    assertThat(all(V1Secret.class)).hasSize(1);
+    assertThat(all(V1ConfigMap.class)).hasSize(2);
+  }
+
+  @Test
+  void rbacGrantsExactlyTheVerbsThePoolUsesAndLeasesOnlyInEgsNamespace() {
+    Map<String, Set<String>> granted = new TreeMap<>();
+    for (V1PolicyRule r : all(V1ClusterRole.class).get(0).getRules()) {
+      for (String res : r.getResources()) {
+        granted.computeIfAbsent(res, k -> new TreeSet<>()).addAll(r.getVerbs());
+      }
+    }
+    assertThat(granted).isEqualTo(Map.of(
+        "namespaces", Set.of("list", "watch"),
+        "resourcequotas", Set.of("list", "watch"),
+        "pods", Set.of("list", "watch", "create", "delete", "patch"),
+        "pods/resize", Set.of("patch"),
+        "secrets", Set.of("list", "watch", "create", "update", "delete"),
+        "configmaps", Set.of("list", "create", "update"),
+        "events", Set.of("create")));
+    V1Role leases = all(V1Role.class).get(0);
+    assertThat(leases.getRules()).singleElement().satisfies(r -> {
+      assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
+      assertThat(r.getResources()).containsExactly("leases");
+      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
+    });
+    assertThat(leases.getMetadata().getNamespace()).isEqualTo("enterprise-gateway");
+  }
+
+  @Test
+  void bindingsReferenceRolesThatExistAndEgsServiceAccount() {
+    Set<String> clusterRoles = new TreeSet<>(all(V1ClusterRole.class).stream().map(r -> r.getMetadata().getName()).toList());
+    Set<String> roles = new TreeSet<>(all(V1Role.class).stream().map(r -> r.getMetadata().getName()).toList());
+    List<RbacV1Subject> subjects = new ArrayList<>();
+    for (V1ClusterRoleBinding b : all(V1ClusterRoleBinding.class)) {
+      assertThat(b.getRoleRef().getKind()).isEqualTo("ClusterRole");
+      assertThat(clusterRoles).contains(b.getRoleRef().getName());
+      subjects.addAll(b.getSubjects());
+    }
+    for (V1RoleBinding b : all(V1RoleBinding.class)) {
+      assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
+      assertThat(roles).contains(b.getRoleRef().getName());
+      subjects.addAll(b.getSubjects());
+    }
+    assertThat(subjects).allSatisfy(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo("enterprise-gateway-sa");
+      assertThat(s.getNamespace()).isEqualTo("enterprise-gateway");
+    });
+  }
+
+  @Test
+  void theDeploymentPatchMountsOnlyVolumesItDefinesFromObjectsThatExist() {
+    V1Deployment eg = all(V1Deployment.class).get(0);
+    var spec = eg.getSpec().getTemplate().getSpec();
+    Set<String> volumes = new TreeSet<>(spec.getVolumes().stream().map(V1Volume::getName).toList());
+    List<V1Container> containers = new ArrayList<>(spec.getContainers());
+    containers.addAll(spec.getInitContainers());
+    for (V1Container c : containers) {
+      for (V1VolumeMount m : c.getVolumeMounts()) {
+        assertThat(volumes).as("volume of mount %s in %s", m.getName(), c.getName()).contains(m.getName());
+      }
+    }
+    Set<String> configMaps = new TreeSet<>(all(V1ConfigMap.class).stream().map(c -> c.getMetadata().getName()).toList());
+    Set<String> secrets = new TreeSet<>(all(V1Secret.class).stream().map(c -> c.getMetadata().getName()).toList());
+    for (V1Volume v : spec.getVolumes()) {
+      if (v.getConfigMap() != null) {
+        assertThat(configMaps).contains(v.getConfigMap().getName());
+      }
+      if (v.getSecret() != null) {
+        assertThat(secrets).contains(v.getSecret().getSecretName());
+      }
+    }
+    V1Container sidecar = spec.getContainers().stream().filter(c -> c.getName().equals("kernel-pool")).findFirst().orElseThrow();
+    assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(sidecar.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(sidecar.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(sidecar.getEnv()).extracting(e -> e.getName()).contains("POD_NAME", "POD_NAMESPACE", "POD_IP");
+    assertThat(eg.getSpec().getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void theConfigMapsHoldAWorkingSidecarConfigAndThePooledKernelspec() throws IOException {
+    V1ConfigMap config = all(V1ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals("kernel-pool-config")).findFirst().orElseThrow();
+    SidecarConfig parsed = SidecarConfig.parseYaml(config.getData().get("sidecar.yaml"));
+    assertThat(parsed.backend()).isEqualTo(SidecarConfig.Backend.KUBERNETES);
+    assertThat(parsed.tokenFile()).contains(Path.of("/var/run/kernel-pool/token"));
+    V1ConfigMap specs = all(V1ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals("kernel-pool-kernelspecs")).findFirst().orElseThrow();
+    JsonNode kernel = new ObjectMapper().readTree(specs.getData().get("kernel.json"));
+    assertThat(kernel.path("argv").get(3).asText()).isEqualTo("/usr/local/share/kernel-pool/kernel-pool-launch.py");
+    assertThat(parsed.kernelspecs()).extracting(k -> k.name()).contains(kernel.path("argv").get(5).asText());
+    assertThat(kernel.path("env").path("KERNEL_POOL_TOKEN_FILE").asText()).isEqualTo("/var/run/kernel-pool/token");
+  }
+
+  @Test
+  void theHelmValuesMountOnlyVolumesTheyDefine() throws IOException {
+    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(DIR.resolve("helm-values.yaml").toFile()).path("deployment");
+    Set<String> volumes = new TreeSet<>();
+    values.path("extraVolumes").forEach(v -> volumes.add(v.path("name").asText()));
+    List<JsonNode> mounts = new ArrayList<>();
+    values.path("extraVolumeMounts").forEach(mounts::add);
+    for (String key : List.of("extraContainers", "extraInitContainers")) {
+      values.path(key).forEach(c -> c.path("volumeMounts").forEach(mounts::add));
+    }
+    assertThat(mounts).isNotEmpty().allSatisfy(m -> assertThat(volumes).contains(m.path("name").asText()));
+  }
+}
