@@ -3,6 +3,8 @@ package dev.kernelpool.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kernelpool.core.evict.LifecycleRules;
+import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.pods.PoolLabels;
@@ -248,5 +250,58 @@ class KubernetesPoolIT {
     assertThat(pool.claimer().resize(c.namespace(), c.name(), c.profile(), true)).isEqualTo(PodClaimer.Resize.REFUSED_BY_QUOTA);
     // A stale resourceVersion loses: the pod was claimed already.
     assertThat(pool.claimer().claim(a.namespace(), a.name(), a.resourceVersion(), "k-late", Map.of())).isEqualTo(PodClaimer.Result.LOST);
+  }
+
+  @Test
+  void restartsAtRandomPointsNeitherLoseNorLeakPodsAndTheTtlStillHolds() throws Exception {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    PoolPolicy policy = PoolTestbed.policy(4)
+        .withLifecycle(new LifecycleRules(Duration.ofSeconds(6), Duration.ofMinutes(2)));
+    java.util.Random random = new java.util.Random(7);
+    Set<String> claimed = new java.util.TreeSet<>();
+    for (int round = 0; round < 4; round++) {
+      KubernetesPool pool = bed.start("replica-" + round, policy);
+      Thread.sleep(random.nextInt(1200)); // mid-reconcile, mid-creation, or idle
+      for (PoolPod pod : List.copyOf(pool.cache().pods().stream().map(p -> PoolPod.of(p, "kp")).flatMap(java.util.Optional::stream).toList())) {
+        if (!pod.isWarm() && !pod.isClaimed() && random.nextBoolean()) {
+          try {
+            pool.publishWarm(pod, "{}".getBytes(StandardCharsets.UTF_8));
+          } catch (ApiException e) {
+            // deleted meanwhile
+          }
+        }
+      }
+      List<PoolPod> warm = pool.warmPods();
+      if (!warm.isEmpty() && random.nextBoolean()) {
+        PoolPod pick = warm.get(random.nextInt(warm.size()));
+        if (pool.claimer().claim(pick.namespace(), pick.name(), pick.resourceVersion(), "eg-" + round, Map.of()) == PodClaimer.Result.WON) {
+          claimed.add(pick.name());
+        }
+      }
+      bed.stop(pool);
+    }
+    KubernetesPool last = bed.start("replica-final", policy);
+    await().atMost(Duration.ofSeconds(30)).until(() -> unclaimed().size() == 4);
+    warmAll(last, 4);
+    Set<String> first = unclaimed();
+    // Claimed pods were EG's from their claim on: none was deleted or reused.
+    for (String name : claimed) {
+      assertThat(label(server.get(ResourceType.PODS, PoolTestbed.NS, name), PoolLabels.KERNEL_ID)).startsWith("eg-");
+    }
+    // Past the TTL every warm pod is replaced, and the pool is back at four.
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Set<String> now = unclaimed();
+      return now.size() == 4 && java.util.Collections.disjoint(now, first);
+    });
+  }
+
+  private Set<String> unclaimed() {
+    Set<String> out = new java.util.TreeSet<>();
+    for (ObjectNode p : poolPods()) {
+      if (!"claimed".equals(label(p, PoolLabels.STATE))) {
+        out.add(p.path("metadata").path("name").asText());
+      }
+    }
+    return out;
   }
 }

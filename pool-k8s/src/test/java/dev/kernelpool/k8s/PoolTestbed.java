@@ -69,6 +69,12 @@ final class PoolTestbed implements AutoCloseable {
     return pool;
   }
 
+  /** Stops a pool, as a crash or a rolling update would. */
+  void stop(KubernetesPool pool) {
+    pools.remove(pool);
+    pool.close();
+  }
+
   void namespaceWithQuota(String cpu, String memory, String podCount) {
     server.createNamespace("kernel-pool", Map.of());
     server.createNamespace(NS, Map.of());

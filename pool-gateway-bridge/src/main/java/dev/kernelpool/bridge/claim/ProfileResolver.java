@@ -4,7 +4,6 @@ import dev.kernelpool.core.resource.InvalidQuantityException;
 import dev.kernelpool.core.resource.Quantity;
 import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.snapshot.PoolProfile;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,12 +107,30 @@ public final class ProfileResolver {
     }
   }
 
-  /** EG passes volume mounts as a JSON-ish list; the canonical form is its sorted entries. */
+  /**
+   * EG passes volume mounts as a YAML/JSON flow list ({@code [{name: home, mountPath: /home/jovyan}]});
+   * the canonical form is {@code name:mountPath} per entry, as read back from a pod's volume mounts.
+   */
   private static List<String> mounts(String text) {
-    String body = text.trim();
-    if (body.startsWith("[") && body.endsWith("]")) {
-      body = body.substring(1, body.length() - 1);
+    java.util.regex.Matcher entry = java.util.regex.Pattern.compile("\\{([^}]*)}").matcher(text);
+    List<String> out = new java.util.ArrayList<>();
+    while (entry.find()) {
+      String name = field(entry.group(1), "name");
+      String path = field(entry.group(1), "mountPath");
+      if (name == null || path == null) {
+        throw new IllegalArgumentException("KERNEL_VOLUME_MOUNTS: every entry needs name and mountPath, got {" + entry.group(1) + "}");
+      }
+      out.add(name + ":" + path);
     }
-    return Arrays.stream(body.split("},?")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.replaceAll("\\s", "")).sorted().toList();
+    if (out.isEmpty() && !text.replaceAll("[\\s\\[\\]]", "").isEmpty()) {
+      throw new IllegalArgumentException("KERNEL_VOLUME_MOUNTS is not a list of {name, mountPath} entries");
+    }
+    return out.stream().sorted().toList();
+  }
+
+  private static String field(String entry, String key) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("[\"']?" + key + "[\"']?\\s*:\\s*[\"']?([^,\"']+)[\"']?").matcher(entry);
+    return m.find() ? m.group(1).trim() : null;
   }
 }

@@ -46,6 +46,18 @@ class ProfileResolverTest {
 
     assertThat(a).isEqualTo(b);
     assertThat(a).isNotEqualTo(resolver.resolve("python_k8s", Map.of()));
+    // The canonical form is what a pod's volume mounts read back as, JSON or YAML flow alike.
+    assertThat(a.volumes()).containsExactly("a:/a", "b:/b");
+    assertThat(resolver.resolve("python_k8s", Map.of("KERNEL_VOLUME_MOUNTS", "[{\"name\": \"a\", \"mountPath\": \"/a\"}]")).volumes())
+        .containsExactly("a:/a");
+  }
+
+  @Test
+  void volumeMountsWithoutANameOrPathAreRefused() {
+    assertThatThrownBy(() -> resolver.resolve("python_k8s", Map.of("KERNEL_VOLUME_MOUNTS", "[{mountPath: /a}]")))
+        .isInstanceOf(ProfileResolver.UnresolvableException.class).hasMessageContaining("name and mountPath");
+    assertThatThrownBy(() -> resolver.resolve("python_k8s", Map.of("KERNEL_VOLUME_MOUNTS", "home:/home")))
+        .isInstanceOf(ProfileResolver.UnresolvableException.class);
   }
 
   @Test

@@ -67,6 +67,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private final Map<String, Instant> quotaRefusedUntil = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciles = new AtomicLong();
+  private final AtomicLong lastNanos = new AtomicLong();
   private volatile boolean paused;
   private int failures;
   private Instant retryAfter = Instant.MIN;
@@ -134,6 +135,11 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     }
   }
 
+  /** How long the last reconcile took, snapshot to applied plan. */
+  public Duration lastDuration() {
+    return Duration.ofNanos(lastNanos.get());
+  }
+
   /** Reconciles run so far. */
   public long reconciles() {
     return reconciles.get();
@@ -146,20 +152,21 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       loop.schedule(this::trigger, Duration.between(now, retryAfter).toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
+    long t0 = System.nanoTime();
     try {
       Plan plan = planner.plan(snapshots.build(now), now);
       lastPlan.set(Optional.of(plan));
-      reconciles.incrementAndGet();
-      if (!leader.getAsBoolean() || paused) {
-        return;
-      }
-      for (NamespacePlan ns : plan.namespaces()) {
-        for (PlanAction action : ns.actions()) {
-          apply(ns.namespace(), action, now);
+      if (leader.getAsBoolean() && !paused) {
+        for (NamespacePlan ns : plan.namespaces()) {
+          for (PlanAction action : ns.actions()) {
+            apply(ns.namespace(), action, now);
+          }
         }
+        cleanUp();
       }
-      cleanUp();
       failures = 0;
+      lastNanos.set(System.nanoTime() - t0);
+      reconciles.incrementAndGet();
     } catch (ApiException e) {
       backOff(now, "HTTP " + e.getCode() + (e.getCode() == 0 ? " (" + e.getMessage() + ")" : ""));
     } catch (RuntimeException e) {

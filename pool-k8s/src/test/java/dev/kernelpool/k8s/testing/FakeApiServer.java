@@ -59,6 +59,11 @@ public final class FakeApiServer implements AutoCloseable {
   private volatile boolean closed;
 
   private FakeApiServer(int historyLimit, Clock clock) throws IOException {
+    // Without TCP_NODELAY, the JDK server's separate header and body writes meet the client's
+    // delayed ACK: 40 ms per request. Read once, when the first JDK HttpServer starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     store = new ObjectStore(historyLimit, clock);
     store.addAdmission(quota);
     AtomicInteger n = new AtomicInteger();

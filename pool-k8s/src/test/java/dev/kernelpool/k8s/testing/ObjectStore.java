@@ -322,12 +322,16 @@ final class ObjectStore {
       if (from < compactedThrough) {
         throw new ApiError(410, "Expired", "too old resource version: " + from + " (" + compactedThrough + ")");
       }
+      // The history is in resourceVersion order: walk back from the newest change only as far as needed.
       List<Change> out = new ArrayList<>();
-      for (Change c : history) {
-        if (c.resourceVersion() > from) {
-          out.add(c);
+      for (java.util.Iterator<Change> it = history.descendingIterator(); it.hasNext(); ) {
+        Change c = it.next();
+        if (c.resourceVersion() <= from) {
+          break;
         }
+        out.add(c);
       }
+      java.util.Collections.reverse(out);
       long left = deadline - System.currentTimeMillis();
       if (!out.isEmpty() || left <= 0 || cancelled.getAsBoolean()) {
         return out;
