@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchCommand.class,
       ScriptsCommand.class,
+      ExportTraceCommand.class,
       StatusCommand.class,
       SimulateCommand.class,
       GenerateCommand.class,

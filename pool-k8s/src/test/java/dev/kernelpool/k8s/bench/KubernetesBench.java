@@ -43,10 +43,13 @@ public final class KubernetesBench {
       for (int i = 0; i < namespaces; i++) {
         String ns = "team-" + i;
         server.createNamespace(ns, Map.of());
-        server.createQuota(ns, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
+        server.createQuota(ns, "compute", Map.of("requests.cpu", "1000", "requests.memory", "4000Gi", "pods", "10000"));
       }
       String claimNs = "team-0";
-      PoolPolicy policy = PoolPolicy.DEFAULTS.withProfiles(List.of(
+      // Nothing makes the bench's pods warm: a long start timeout keeps them from being replaced.
+      PoolPolicy policy = PoolPolicy.DEFAULTS
+          .withLifecycle(new dev.kernelpool.core.evict.LifecycleRules(Duration.ofHours(4), Duration.ofHours(1)))
+          .withProfiles(List.of(
           new ProfileRule("python3", claimNs, claims, claims), new ProfileRule("python3", "*", 2, 2)));
       KubernetesPool pool = new KubernetesPool(KubeClients.connect(Optional.of(server.url()), Duration.ofSeconds(30)),
           new KubernetesPool.Settings("kp", "bench", "kernel-pool", Duration.ofSeconds(15), Duration.ofSeconds(10),

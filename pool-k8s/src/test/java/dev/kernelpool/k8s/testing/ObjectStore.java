@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +28,10 @@ final class ObjectStore {
 
   private static final String ALPHANUMERIC = "bcdfghjklmnpqrstvwxz2456789";
 
-  private final Map<Key, ObjectNode> objects = new HashMap<>();
+  private static final Comparator<Key> ORDER = Comparator.comparing((Key k) -> k.type().plural())
+      .thenComparing(Key::namespace).thenComparing(Key::name);
+  /** Ordered by resource, namespace, name: a list of one namespace is a range, not a scan. */
+  private final java.util.NavigableMap<Key, ObjectNode> objects = new java.util.TreeMap<>(ORDER);
   private final Deque<Change> history = new ArrayDeque<>();
   private final int historyLimit;
   private final Clock clock;
@@ -69,14 +71,15 @@ final class ObjectStore {
   }
 
   synchronized List<ObjectNode> list(ResourceType type, String namespace, Predicate<JsonNode> filter) {
+    Map<Key, ObjectNode> range = namespace == null || !type.namespaced()
+        ? objects.subMap(new Key(type, "", ""), true, new Key(type, "\uffff", ""), false)
+        : objects.subMap(new Key(type, namespace, ""), true, new Key(type, namespace, "\uffff"), false);
     List<ObjectNode> out = new ArrayList<>();
-    objects.forEach((k, v) -> {
-      if (k.type().equals(type) && (namespace == null || namespace.equals(k.namespace())) && filter.test(v)) {
+    for (ObjectNode v : range.values()) {
+      if (filter.test(v)) {
         out.add(v.deepCopy());
       }
-    });
-    out.sort(Comparator.comparing((ObjectNode o) -> o.path("metadata").path("namespace").asText())
-        .thenComparing(o -> o.path("metadata").path("name").asText()));
+    }
     return out;
   }
 
