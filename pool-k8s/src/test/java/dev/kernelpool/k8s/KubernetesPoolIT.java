@@ -64,7 +64,7 @@ class KubernetesPoolIT {
       String name = p.path("metadata").path("name").asText();
       await().until(() -> pool.pod(PoolTestbed.NS, name).isPresent());
       PoolPod pod = pool.pod(PoolTestbed.NS, name).orElseThrow();
-      if (!pod.isWarm()) {
+      if (!pod.isWarm() && !pod.isClaimed()) {
         try {
           pool.publishWarm(pod, ("{\"pod\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
         } catch (ApiException e) {
@@ -224,6 +224,21 @@ class KubernetesPoolIT {
   }
 
   @Test
+  void aClaimedPodIsNeverMadeWarmAgain() throws ApiException {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(1));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 1);
+    warmAll(pool, 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.warmPods().size() == 1);
+    PoolPod pod = pool.warmPods().get(0);
+    assertThat(pool.claimer().claim(pod.namespace(), pod.name(), pod.resourceVersion(), "k-1", Map.of())).isEqualTo(PodClaimer.Result.WON);
+    // A late or replayed launch report must not relabel it: EG owns it now.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.publishWarm(pod, "{}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ApiException.class).hasMessageContaining("claimed");
+    assertThat(label(server.get(ResourceType.PODS, pod.namespace(), pod.name()), PoolLabels.STATE)).isEqualTo("claimed");
+  }
+
+  @Test
   void resizeOnClaimAndWhatHappensWhenTheClusterRefuses() throws ApiException {
     bed.namespaceWithQuota("100", "400Gi", "1000");
     KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
@@ -303,5 +318,36 @@ class KubernetesPoolIT {
       }
     }
     return out;
+  }
+
+  @Test
+  void aNamespaceThatStopsBeingEligibleIsDrained() throws ApiException {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 3);
+    io.kubernetes.client.openapi.ApiClient client = io.kubernetes.client.util.Config.fromUrl(server.url(), false);
+    io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1Namespace.class,
+        () -> new io.kubernetes.client.openapi.apis.CoreV1Api(client).patchNamespace(PoolTestbed.NS,
+            new io.kubernetes.client.custom.V1Patch("{\"metadata\":{\"labels\":{\"kernelpool.dev/pool\":\"disabled\"}}}")).buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().isEmpty());
+    assertThat(pool.isLeader()).isTrue();
+  }
+
+  @Test
+  void anExpiredWatchListsAgainAndThePoolStillConverges() {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    bed.start("replica-0", PoolTestbed.policy(3));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 3);
+    long lists = server.count(r -> r.verb().equals("list") && r.resource().equals("pods"));
+    // The sidecar is cut off while a pool pod disappears and the history it would resume from is compacted.
+    server.faults().setDown(true);
+    String victim = poolPods().get(0).path("metadata").path("name").asText();
+    server.delete(ResourceType.PODS, PoolTestbed.NS, victim);
+    server.compactHistory();
+    server.faults().setDown(false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> poolPods().size() == 3
+        && poolPods().stream().noneMatch(p -> p.path("metadata").path("name").asText().equals(victim)));
+    assertThat(server.count(r -> r.verb().equals("list") && r.resource().equals("pods"))).isGreaterThan(lists);
   }
 }

@@ -138,6 +138,10 @@ final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
       if (closed) {
         return;
       }
+      if (e instanceof ApiException a && a.getCode() == 409) {
+        LOG.warn("pool pod {}/{} is no longer starting ({}); left as it is", pod.namespace(), id, a.getMessage());
+        return;
+      }
       String why = e instanceof ApiException a ? "the API server answered HTTP " + a.getCode() : e.getMessage();
       LOG.warn("pool pod {}/{} did not become warm: {}", pod.namespace(), id, why);
       metrics.startFailure("not_ready");

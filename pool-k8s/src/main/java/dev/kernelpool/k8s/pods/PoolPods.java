@@ -70,7 +70,24 @@ public final class PoolPods {
       }
       api.replaceNamespacedSecret(secretName(pod), namespace, secret).execute();
     }
-    patch(namespace, pod, "{\"metadata\":{\"labels\":{\"" + PoolLabels.STATE + "\":\"" + PoolLabels.STATE_WARM + "\"}}}");
+    // Only a starting pod becomes warm: the patch carries the version read as starting, so it can
+    // never relabel a pod a claim got meanwhile (a 409 re-reads; other changes are the kubelet's).
+    for (int attempt = 0; ; attempt++) {
+      V1Pod current = api.readNamespacedPod(pod, namespace).execute();
+      String state = current.getMetadata().getLabels() == null ? null : current.getMetadata().getLabels().get(PoolLabels.STATE);
+      if (!PoolLabels.STATE_STARTING.equals(state)) {
+        throw new ApiException(409, "pod " + namespace + "/" + pod + " is " + state + ", not starting");
+      }
+      try {
+        patch(namespace, pod, "{\"metadata\":{\"resourceVersion\":\"" + current.getMetadata().getResourceVersion()
+            + "\",\"labels\":{\"" + PoolLabels.STATE + "\":\"" + PoolLabels.STATE_WARM + "\"}}}");
+        return;
+      } catch (ApiException e) {
+        if (e.getCode() != 409 || attempt >= 4) {
+          throw e;
+        }
+      }
+    }
   }
 
   public void deleteSecret(String namespace, String name) throws ApiException {
