@@ -192,6 +192,20 @@ class KubernetesPoolIT {
   }
 
   @Test
+  void callsThatTimeOutBackOffAndTheLeaderRecoversWhenTheApiAnswersAgain() {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(2));
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 2);
+    server.faults().setLatency(Duration.ofSeconds(6)); // beyond the 5 s call timeout
+    server.clearRequests();
+    server.delete(ResourceType.PODS, PoolTestbed.NS, poolPods().get(0).path("metadata").path("name").asText());
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.count(r -> r.verb().equals("create") && r.resource().equals("pods")) >= 1);
+    assertThat(poolPods()).hasSize(1);
+    server.faults().setLatency(Duration.ZERO);
+    await().atMost(Duration.ofSeconds(40)).until(() -> poolPods().size() == 2 && pool.isLeader());
+  }
+
+  @Test
   void aSteadyStateReconcileReadsNothingBeyondItsWatches() throws InterruptedException {
     bed.namespaceWithQuota("100", "400Gi", "1000");
     KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
