@@ -13,9 +13,13 @@ import java.util.regex.Pattern;
 /**
  * A launch request, version 1 of the claim API: EG's kernel id, response address and public key,
  * the kernelspec, and the {@code KERNEL_*} environment EG gave the launch.
+ *
+ * @param timeoutMillis how long the launch script waits for the answer ({@code timeout_ms},
+ *     optional): past it the script has launched cold, so the sidecar must not hand a kernel over
  */
 public record ClaimRequest(
-    String kernelId, String kernelspec, ResponseAddress responseAddress, PublicKey egPublicKey, Map<String, String> env) {
+    String kernelId, String kernelspec, ResponseAddress responseAddress, PublicKey egPublicKey, Map<String, String> env,
+    java.util.OptionalLong timeoutMillis) {
   public static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern KERNEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -76,7 +80,15 @@ public record ClaimRequest(
       }
       env.put(e.getKey(), e.getValue().asText());
     }
-    return new ClaimRequest(kernelId, kernelspec, address, key, env);
+    java.util.OptionalLong timeout = java.util.OptionalLong.empty();
+    JsonNode t = node.get("timeout_ms");
+    if (t != null && !t.isNull()) {
+      if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() <= 0 || t.asLong() > 600_000) {
+        throw new InvalidClaimException("timeout_ms must be a whole number of milliseconds between 1 and 600000");
+      }
+      timeout = java.util.OptionalLong.of(t.asLong());
+    }
+    return new ClaimRequest(kernelId, kernelspec, address, key, env, timeout);
   }
 
   private static String text(JsonNode node, String field) throws InvalidClaimException {

@@ -78,6 +78,10 @@ public final class ClaimService {
     launches.accept(profile, clock.instant());
     try {
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (pastDeadline(request, start)) {
+          return miss(profile.namespace(), profile.kernelspec(), "too_late",
+              "the launch script has given up waiting; it launches cold");
+        }
         Optional<PoolKernel> taken = registry.take(profile);
         if (taken.isEmpty()) {
           return miss(profile.namespace(), profile.kernelspec(), "no_warm_kernel", "no warm kernel of this profile");
@@ -101,6 +105,22 @@ public final class ClaimService {
     }
   }
 
+  /**
+   * Whether the launch script will have given up by the time a hand-off could reach EG: its
+   * timeout, less a margin for the hand-off itself. EG must never get a warm kernel for a launch
+   * the script already started cold.
+   */
+  private static boolean pastDeadline(ClaimRequest request, long startNanos) {
+    if (request.timeoutMillis().isEmpty()) {
+      return false;
+    }
+    long elapsed = (System.nanoTime() - startNanos) / 1_000_000;
+    return elapsed > request.timeoutMillis().getAsLong() - DEADLINE_MARGIN_MS;
+  }
+
+  /** What a hand-off may take after the last deadline check (deliver is one local TCP send). */
+  private static final long DEADLINE_MARGIN_MS = 300;
+
   /** Attempts per claim: each skips a kernel another replica claimed first. */
   private static final int MAX_ATTEMPTS = 8;
 
@@ -118,6 +138,9 @@ public final class ClaimService {
       personalizer.apply(client, request.kernelId(), request.env(), timeout);
       long t1 = System.nanoTime();
       step = "deliver";
+      if (pastDeadline(request, start)) {
+        throw new IllegalStateException("the launch script's timeout passed before the hand-off; it launches cold");
+      }
       LauncherResponse response = launch.withKernelId(request.kernelId());
       long t2 = System.nanoTime();
       sender.send(request.responseAddress(), response, request.egPublicKey(), timeout);

@@ -214,6 +214,8 @@ def claim(own_args, fallback):
     }
     url = os.environ.get("KERNEL_POOL_URL", "http://127.0.0.1:8765").rstrip("/") + "/v1/claims"
     timeout = float(os.environ.get("KERNEL_POOL_TIMEOUT", "2"))
+    # The sidecar hands nothing over once this has passed: by then this script launches cold.
+    request["timeout_ms"] = max(1, int(timeout * 1000))
     try:
         status, answer = post_json(url, request, token(), timeout)
     except TimeoutError:

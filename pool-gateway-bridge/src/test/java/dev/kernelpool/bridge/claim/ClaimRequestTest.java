@@ -46,6 +46,18 @@ class ClaimRequestTest {
   }
 
   @Test
+  void takesTheScriptsTimeoutWhenGivenAndRefusesANonsensicalOne() throws Exception {
+    assertThat(ClaimRequest.parse(body("k1", "10.0.0.5:8877", KEY, "{}")).timeoutMillis()).isEmpty();
+    String with = new String(body("k1", "10.0.0.5:8877", KEY, "{}"), StandardCharsets.UTF_8);
+    assertThat(ClaimRequest.parse(with.replaceFirst("\\{", "{\"timeout_ms\":2000,").getBytes(StandardCharsets.UTF_8))
+        .timeoutMillis()).hasValue(2000);
+    for (String bad : new String[] {"0", "-5", "1.5", "\"2s\"", "9999999"}) {
+      assertThatThrownBy(() -> ClaimRequest.parse(with.replaceFirst("\\{", "{\"timeout_ms\":" + bad + ",").getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOf(ClaimRequest.InvalidClaimException.class).hasMessageContaining("timeout_ms");
+    }
+  }
+
+  @Test
   void rejectsAWrongVersionAndABadKey() {
     assertThatThrownBy(() -> ClaimRequest.parse("{\"version\":0}".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("unsupported claim version");

@@ -88,6 +88,16 @@ class SidecarEndToEndIT {
   }
 
   @Test
+  void aClaimTheScriptHasGivenUpOnHandsNothingOverAndKeepsThePool() throws Exception {
+    // 250 ms is inside the 300 ms hand-off margin: the script would be gone before EG got the kernel.
+    SidecarFixture.Answer answer = SidecarFixture.claim(sidecar, eg, "late-kernel", Map.of(), 250);
+    assertThat(answer.status()).isEqualTo(404);
+    assertThat(answer.body().path("reason").asText()).isEqualTo("too_late");
+    assertThat(eg.deliveries()).isZero();
+    assertThat(sidecar.registry().count(dev.kernelpool.core.snapshot.MemberState.WARM)).isEqualTo(2);
+  }
+
+  @Test
   void unknownKernelspecFallsBackToAColdLaunch() throws Exception {
     String kernelId = UUID.randomUUID().toString();
 

@@ -45,7 +45,16 @@ final class SidecarFixture {
   /** A claim over the claim API, as the launch script sends it, for EG stand-in {@code eg}. */
   static Answer claim(Sidecar sidecar, dev.kernelpool.bridge.bench.GatewayStandIn eg, String kernelId,
       java.util.Map<String, String> env) throws Exception {
+    return claim(sidecar, eg, kernelId, env, 0);
+  }
+
+  /** @param timeoutMillis the script's timeout sent as {@code timeout_ms}; 0 sends none */
+  static Answer claim(Sidecar sidecar, dev.kernelpool.bridge.bench.GatewayStandIn eg, String kernelId,
+      java.util.Map<String, String> env, long timeoutMillis) throws Exception {
     com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    if (timeoutMillis > 0) {
+      body.put("timeout_ms", timeoutMillis);
+    }
     body.put("version", 1);
     body.put("kernel_id", kernelId);
     body.put("kernelspec", "python3");
