@@ -138,7 +138,16 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
         if (existing.contains(ns)) {
           api.replaceNamespacedConfigMap(configMapName(), ns, cm).execute();
         } else {
-          api.createNamespacedConfigMap(ns, cm).execute();
+          try {
+            api.createNamespacedConfigMap(ns, cm).execute();
+          } catch (ApiException e) {
+            if (e.getCode() != 409) {
+              throw e;
+            }
+            // An earlier leader saved it since this replica started: the launches it learnt are
+            // also in this replica's recorder (every replica learns), so replacing loses nothing.
+            api.replaceNamespacedConfigMap(configMapName(), ns, cm).execute();
+          }
           existing.add(ns);
         }
       } catch (ApiException e) {
