@@ -65,6 +65,10 @@ public final class PoolMetrics {
     evictions.inc(namespace, reason);
   }
 
+  public long evictions(String namespace, String reason) {
+    return evictions.get(namespace, reason);
+  }
+
   public void started(String namespace, String kernelspec) {
     started.inc(namespace, kernelspec);
   }

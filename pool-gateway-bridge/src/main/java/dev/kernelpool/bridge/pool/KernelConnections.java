@@ -27,6 +27,16 @@ public final class KernelConnections implements AutoCloseable {
     return clients.computeIfAbsent(id, k -> new KernelClient(context, info, clock));
   }
 
+  /**
+   * Heartbeats a kernel on a connection of its own, opened and closed for this check, so it
+   * never holds (or closes) the client a claim may be using.
+   */
+  public boolean probe(dev.kernelpool.bridge.wire.ConnectionInfo info, java.time.Duration timeout) {
+    try (KernelClient c = new KernelClient(context, info, clock)) {
+      return c.heartbeat(timeout);
+    }
+  }
+
   public Optional<KernelClient> get(String id) {
     return Optional.ofNullable(clients.get(id));
   }

@@ -48,10 +48,12 @@ final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
   private final PoolMetrics metrics;
   private final Duration readyTimeout;
   private final ExecutorService checks;
+  private final java.util.concurrent.ScheduledExecutorService heartbeats;
   private volatile boolean closed;
 
   KubernetesRuntime(KubernetesPool pool, KubernetesBackend backend, WarmKernelRegistry registry,
-      KernelConnections connections, Function<PoolProfile, String> warmupCode, PoolMetrics metrics, Duration readyTimeout) {
+      KernelConnections connections, Function<PoolProfile, String> warmupCode, PoolMetrics metrics, Duration readyTimeout,
+      Duration heartbeat) {
     this.pool = pool;
     this.backend = backend;
     this.registry = registry;
@@ -65,7 +67,45 @@ final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
       t.setDaemon(true);
       return t;
     });
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "pool-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    heartbeats.scheduleWithFixedDelay(this::heartbeats, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     pool.addListener(this);
+  }
+
+  /** The leader heartbeat-checks every warm kernel; one that does not answer is deleted and replaced. */
+  private void heartbeats() {
+    if (!pool.isLeader() || closed) {
+      return;
+    }
+    for (PoolKernel k : registry.all()) {
+      if (k.state() == MemberState.WARM && k.launch().isPresent()) {
+        try {
+          checks.execute(() -> checkHeartbeat(k));
+        } catch (RejectedExecutionException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void checkHeartbeat(PoolKernel k) {
+    try {
+      if (connections.probe(k.launch().orElseThrow().connectionInfo(), Duration.ofSeconds(3))) {
+        return;
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("heartbeat of {} failed: {}", k.id(), e.toString());
+    }
+    // Only a kernel still offered here is discarded: one a claim took meanwhile is the claim's.
+    registry.markTerminating(k.id()).ifPresent(gone -> {
+      LOG.warn("pool pod {}/{} missed its heartbeat: replacing it", gone.profile().namespace(), gone.id());
+      metrics.eviction(gone.profile().namespace(), "DEAD");
+      pool.pod(gone.profile().namespace(), gone.id()).ifPresent(p -> pool.discard(p, "its kernel missed its heartbeat"));
+    });
   }
 
   @Override
@@ -172,6 +212,7 @@ final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
   @Override
   public void close() {
     closed = true;
+    heartbeats.shutdownNow();
     checks.shutdownNow();
     try {
       checks.awaitTermination(5, TimeUnit.SECONDS);

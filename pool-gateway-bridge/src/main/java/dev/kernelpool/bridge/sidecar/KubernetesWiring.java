@@ -57,7 +57,7 @@ final class KubernetesWiring {
         planner, launches, declared, clock);
     KubernetesRuntime runtime = new KubernetesRuntime(pool,
         new KubernetesBackend(pool, config.policy().footprint(), k.resizeFallback()),
-        registry, connections, warmup, metrics, config.controller().readyTimeout());
+        registry, connections, warmup, metrics, config.controller().readyTimeout(), config.controller().heartbeat());
     try {
       pool.start();
     } catch (Exception e) {

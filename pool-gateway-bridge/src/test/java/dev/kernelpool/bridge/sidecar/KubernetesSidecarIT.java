@@ -79,6 +79,10 @@ class KubernetesSidecarIT {
 
   /** @param startTimeout how long a pod may take to report and warm up before it is replaced */
   private Sidecar sidecar(String identity, int poolSize, String startTimeout) throws Exception {
+    return sidecar(identity, poolSize, startTimeout, "10s");
+  }
+
+  private Sidecar sidecar(String identity, int poolSize, String startTimeout, String heartbeat) throws Exception {
     Path work = dir.resolve(identity);
     String yaml = String.join("\n",
         "http: {port: 0}",
@@ -86,7 +90,7 @@ class KubernetesSidecarIT {
         "backend: kubernetes",
         "claim: {timeout: 10s}",
         "local: {workDir: '" + work + "'}",
-        "controller: {readyTimeout: 120s}",
+        "controller: {readyTimeout: 120s, heartbeat: " + heartbeat + "}",
         "policy: {startTimeout: " + startTimeout + "}",
         "kernelspecs:",
         "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: " + poolSize + ", max: " + poolSize + "}",
@@ -197,6 +201,18 @@ class KubernetesSidecarIT {
     SidecarFixture.Answer hit = SidecarFixture.claim(second, eg, "after-restart", Map.of("KERNEL_NAMESPACE", NS));
     assertThat(hit.status()).isEqualTo(200);
     eg.await("after-restart", Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aWarmKernelThatStopsAnsweringIsReplaced() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1, "5m", "1s");
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    var frozen = sidecar.registry().all().get(0);
+    long pid = frozen.launch().orElseThrow().pid().orElseThrow();
+    new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+    await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> p.path("metadata").path("name").asText().equals(frozen.id()))
+        && sidecar.registry().count(MemberState.WARM) == 1);
+    assertThat(sidecar.metrics().evictions(NS, "DEAD")).isEqualTo(1);
   }
 
   @Test
