@@ -8,6 +8,7 @@ import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.pods.PoolLabels;
+import dev.kernelpool.k8s.reconcile.Reconciler;
 import dev.kernelpool.k8s.testing.FakeApiServer;
 import dev.kernelpool.k8s.testing.KubeletSimulator;
 import dev.kernelpool.k8s.testing.ResourceType;
@@ -203,6 +204,22 @@ class KubernetesPoolIT {
     assertThat(poolPods()).hasSize(1);
     server.faults().setLatency(Duration.ZERO);
     await().atMost(Duration.ofSeconds(40)).until(() -> poolPods().size() == 2 && pool.isLeader());
+  }
+
+  @Test
+  void aLargeFillComesInWavesOfAtMostMaxStartingPods() throws InterruptedException {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    Reconciler.Settings fewAtOnce = new Reconciler.Settings(PoolTestbed.FAST.debounce(), PoolTestbed.FAST.resync(),
+        PoolTestbed.FAST.historySave(), PoolTestbed.FAST.initialBackoff(), PoolTestbed.FAST.maxBackoff(),
+        PoolTestbed.FAST.quotaBackoff(), 4);
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(10), fewAtOnce);
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 4);
+    Thread.sleep(2500); // a resync passes: nothing is warm, so no fifth pod
+    assertThat(poolPods()).hasSize(4);
+    warmAll(pool, 4);
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 8);
+    warmAll(pool, 8);
+    await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().size() == 10);
   }
 
   @Test

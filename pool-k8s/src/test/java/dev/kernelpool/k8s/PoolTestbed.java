@@ -27,7 +27,7 @@ final class PoolTestbed implements AutoCloseable {
   static final PoolProfile PYTHON =
       PoolProfile.of(NS, "python3", "python:3.12", Resources.parse("cpu=1,memory=1Gi"));
   static final Reconciler.Settings FAST = new Reconciler.Settings(Duration.ofMillis(50), Duration.ofSeconds(2),
-      Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5));
+      Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5), 100);
 
   final FakeApiServer server;
   private final List<KubernetesPool> pools = new ArrayList<>();

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param namespaces namespaces that get the kernelspecs' minimum pools before any launch
  * @param podTemplate a pod YAML in EG's kernel-pod shape that pool pods start from (node
  *     selectors, tolerations, pull secrets, volume sources)
+ * @param maxStarting pool pods that may be starting at once per namespace (a fill comes in waves)
  * @param resizeFallback when a claimed pod cannot be resized: true falls back to a cold launch,
  *     false hands the kernel out with its initial requests
  */
@@ -40,7 +41,8 @@ public record KubernetesConfig(
     Duration debounce,
     Duration resync,
     Duration quotaBackoff,
-    Duration historySave) {
+    Duration historySave,
+    int maxStarting) {
 
   public KubernetesConfig {
     namespaces = List.copyOf(namespaces);
@@ -48,7 +50,7 @@ public record KubernetesConfig(
 
   static final String[] KEYS = {"apiUrl", "pool", "identity", "leaseNamespace", "advertiseAddress", "defaultNamespace",
       "namespaces", "podTemplate", "resizeFallback", "callTimeout", "leaseDuration", "renewDeadline", "retryPeriod",
-      "debounce", "resync", "quotaBackoff", "historySave"};
+      "debounce", "resync", "quotaBackoff", "historySave", "maxStarting"};
 
   static KubernetesConfig parse(ConfigNode k) {
     k.allowOnly(KEYS);
@@ -70,6 +72,7 @@ public record KubernetesConfig(
         k.duration("debounce", Duration.ofMillis(200)),
         k.duration("resync", Duration.ofSeconds(60)),
         k.duration("quotaBackoff", Duration.ofMinutes(2)),
-        k.duration("historySave", Duration.ofSeconds(60)));
+        k.duration("historySave", Duration.ofSeconds(60)),
+        k.integer("maxStarting", 20, 1, 100_000));
   }
 }

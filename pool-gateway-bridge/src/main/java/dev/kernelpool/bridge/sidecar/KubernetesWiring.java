@@ -52,7 +52,7 @@ final class KubernetesWiring {
         new KubernetesPool.Settings(k.pool(), k.identity(), k.leaseNamespace(), k.leaseDuration(), k.renewDeadline(),
             k.retryPeriod(), k.callTimeout().multipliedBy(6),
             new Reconciler.Settings(k.debounce(), k.resync(), k.historySave(), java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofSeconds(60), k.quotaBackoff())),
+                java.time.Duration.ofSeconds(60), k.quotaBackoff(), k.maxStarting())),
         new PodTemplate.Settings(k.pool(), advertise, listener.publicKey(), config.policy().footprint(), base),
         planner, launches, declared, clock);
     KubernetesRuntime runtime = new KubernetesRuntime(pool,

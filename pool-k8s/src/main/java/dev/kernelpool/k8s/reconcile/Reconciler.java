@@ -45,10 +45,20 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
+  /**
+   * @param maxStartingPerNamespace pool pods that may be starting at once in one namespace: a
+   *     fill of many kernels comes in waves instead of one stampede of image pulls and starts
+   */
   public record Settings(Duration debounce, Duration resync, Duration historySave, Duration initialBackoff,
-      Duration maxBackoff, Duration quotaBackoff) {
+      Duration maxBackoff, Duration quotaBackoff, int maxStartingPerNamespace) {
     public static final Settings DEFAULTS = new Settings(Duration.ofMillis(200), Duration.ofSeconds(60),
-        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(2));
+        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(2), 20);
+
+    public Settings {
+      if (maxStartingPerNamespace < 1) {
+        throw new IllegalArgumentException("maxStartingPerNamespace must be at least 1, got " + maxStartingPerNamespace);
+      }
+    }
   }
 
   private final ClusterCache cache;
@@ -158,8 +168,12 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       lastPlan.set(Optional.of(plan));
       if (leader.getAsBoolean() && !paused) {
         for (NamespacePlan ns : plan.namespaces()) {
+          int[] room = {-1};
           for (PlanAction action : ns.actions()) {
-            apply(ns.namespace(), action, now);
+            if (action instanceof PlanAction.Create && room[0] < 0) {
+              room[0] = Math.max(0, settings.maxStartingPerNamespace() - starting(ns.namespace()));
+            }
+            apply(ns.namespace(), action, now, room);
           }
         }
         cleanUp();
@@ -183,7 +197,8 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     loop.schedule(this::trigger, millis, TimeUnit.MILLISECONDS);
   }
 
-  private void apply(String namespace, PlanAction action, Instant now) throws ApiException {
+  /** @param room pool pods this reconcile may still start in the namespace; creates use it up */
+  private void apply(String namespace, PlanAction action, Instant now, int[] room) throws ApiException {
     if (action instanceof PlanAction.Delete d) {
       Optional<PoolPod> pod = cache.pod(namespace, d.memberId()).flatMap(p -> PoolPod.of(p, pool));
       if (pod.isPresent() && !pod.get().isClaimed()) {
@@ -194,7 +209,9 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       if (refused != null && now.isBefore(refused)) {
         return;
       }
-      for (int i = 0; i < c.count(); i++) {
+      int count = Math.min(c.count(), room[0]);
+      for (int i = 0; i < count; i++) {
+        room[0]--;
         String name = "kp-" + HexFormat.of().formatHex(randomBytes());
         try {
           V1Pod created = pods.create(name, c.profile());
@@ -219,6 +236,18 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
         }
       }
     }
+  }
+
+  /** Pool pods of {@code namespace} that are starting (created, not yet warm, not ended). */
+  private int starting(String namespace) {
+    int n = 0;
+    for (V1Pod p : cache.pods(namespace)) {
+      Optional<PoolPod> pod = PoolPod.of(p, pool);
+      if (pod.isPresent() && !pod.get().isWarm() && !pod.get().isClaimed() && !pod.get().hasEnded() && !pod.get().deleting()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static String firstLine(String body) {

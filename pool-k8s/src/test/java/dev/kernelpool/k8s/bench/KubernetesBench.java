@@ -55,7 +55,7 @@ public final class KubernetesBench {
           new KubernetesPool.Settings("kp", "bench", "kernel-pool", Duration.ofSeconds(15), Duration.ofSeconds(10),
               Duration.ofSeconds(2), Duration.ofSeconds(60),
               new Reconciler.Settings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(10),
-                  Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(2))),
+                  Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(2), 100_000)),
           new PodTemplate.Settings("kp", "10.0.0.1:8877", "KEY", FootprintRule.DEFAULTS, Optional.empty()),
           new Planner(policy, new LaunchFrequencyForecaster(Duration.ofDays(7)), Clock.systemUTC()),
           new LaunchRecorder(Duration.ofDays(7)),
