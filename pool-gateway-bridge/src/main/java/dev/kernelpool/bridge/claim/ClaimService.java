@@ -15,7 +15,9 @@ import dev.kernelpool.core.snapshot.PoolProfile;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,7 @@ public final class ClaimService {
   private final WarmKernelRegistry registry;
   private final KernelConnections connections;
   private final KernelBackend backend;
-  private final java.util.function.BiConsumer<PoolProfile, java.time.Instant> launches;
+  private final BiConsumer<PoolProfile, Instant> launches;
   private final Personalizer personalizer;
   private final ResponseSender sender;
   private final PoolMetrics metrics;
@@ -47,7 +49,7 @@ public final class ClaimService {
       WarmKernelRegistry registry,
       KernelConnections connections,
       KernelBackend backend,
-      java.util.function.BiConsumer<PoolProfile, java.time.Instant> launches,
+      BiConsumer<PoolProfile, Instant> launches,
       Personalizer personalizer,
       ResponseSender sender,
       PoolMetrics metrics,

@@ -2,8 +2,6 @@ package dev.kernelpool.bridge.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.bench.GatewayStandIn;
 import java.nio.file.Path;
@@ -12,16 +10,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Many claims at once against a small pool: each warm kernel goes to exactly one of them. */
 class ConcurrentClaimsIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -31,22 +24,8 @@ class ConcurrentClaimsIT {
         GatewayStandIn eg = new GatewayStandIn()) {
       SidecarFixture.awaitWarm(sidecar, 10);
       sidecar.controller().setPaused(true);
-      ExecutorService pool = Executors.newFixedThreadPool(64);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<SidecarFixture.Answer>> futures = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        String kernelId = "eg-kernel-" + i;
-        futures.add(pool.submit(() -> {
-          go.await();
-          return SidecarFixture.claim(sidecar, eg, kernelId, java.util.Map.of("KERNEL_USERNAME", "user-" + kernelId));
-        }));
-      }
-      go.countDown();
-      List<SidecarFixture.Answer> answers = new ArrayList<>();
-      for (Future<SidecarFixture.Answer> f : futures) {
-        answers.add(f.get());
-      }
-      pool.shutdown();
+      List<SidecarFixture.Answer> answers = SidecarFixture.claimAtOnce(List.of(sidecar), eg, 200,
+          kernelId -> java.util.Map.of("KERNEL_USERNAME", "user-" + kernelId));
 
       List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
       List<SidecarFixture.Answer> misses = answers.stream().filter(a -> a.status() == 404).toList();

@@ -28,10 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,23 +150,8 @@ class KubernetesSidecarIT {
       await().atMost(Duration.ofSeconds(240)).until(() -> s.registry().count(MemberState.WARM) == 50);
     }
     replicas.forEach(s -> s.setPaused(true));
-    ExecutorService pool = Executors.newFixedThreadPool(64);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<SidecarFixture.Answer>> futures = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      Sidecar target = replicas.get(i % 3);
-      String kernelId = "eg-kernel-" + i;
-      futures.add(pool.submit(() -> {
-        go.await();
-        return SidecarFixture.claim(target, eg, kernelId, Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "u" + kernelId));
-      }));
-    }
-    go.countDown();
-    List<SidecarFixture.Answer> answers = new ArrayList<>();
-    for (Future<SidecarFixture.Answer> f : futures) {
-      answers.add(f.get());
-    }
-    pool.shutdown();
+    List<SidecarFixture.Answer> answers = SidecarFixture.claimAtOnce(replicas, eg, 1000,
+        kernelId -> Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "u" + kernelId));
     List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
     assertThat(hits).hasSize(50);
     assertThat(answers.stream().filter(a -> a.status() == 404)).hasSize(950)

@@ -71,6 +71,35 @@ final class SidecarFixture {
     return new Answer(response.statusCode(), JSON.readTree(response.body()), kernelId);
   }
 
+  /**
+   * Sends {@code count} claims at once, from 64 threads released together: claim {@code i} goes to
+   * {@code targets[i % targets.size()]} for kernel {@code eg-kernel-i}, with {@code env.apply(kernelId)}.
+   */
+  static java.util.List<Answer> claimAtOnce(java.util.List<Sidecar> targets, dev.kernelpool.bridge.bench.GatewayStandIn eg,
+      int count, java.util.function.Function<String, java.util.Map<String, String>> env) throws Exception {
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(64);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<Answer>> futures = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        Sidecar target = targets.get(i % targets.size());
+        String kernelId = "eg-kernel-" + i;
+        futures.add(threads.submit(() -> {
+          go.await();
+          return claim(target, eg, kernelId, env.apply(kernelId));
+        }));
+      }
+      go.countDown();
+      java.util.List<Answer> answers = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<Answer> f : futures) {
+        answers.add(f.get());
+      }
+      return answers;
+    } finally {
+      threads.shutdown();
+    }
+  }
+
   /** Stops a kernel handed to EG as EG does: through its launcher's comm port. */
   static void shutdown(LauncherResponse r) {
     ClaimBench.shutdown(r);

@@ -153,8 +153,6 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
       } catch (ApiException e) {
         if (e.getCode() == 404) {
           existing.remove(ns);
-        } else if (e.getCode() == 409) {
-          existing.add(ns);
         }
         dirty.add(ns);
         LOG.warn("cannot save the launch history of {} (HTTP {}); retrying at the next save", ns, e.getCode());

@@ -222,11 +222,11 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
           if (e.getCode() == 403) {
             quotaRefusedUntil.put(namespace, now.plus(settings.quotaBackoff()));
             LOG.warn("the API refused a pool pod in {} ({}); no new pool pods there for {}", namespace,
-                firstLine(e.getResponseBody()), settings.quotaBackoff());
+                statusMessage(e.getResponseBody()), settings.quotaBackoff());
             return;
           }
           if (e.getCode() == 422 || e.getCode() == 400) {
-            LOG.warn("the API rejected the pool pod for {} in {}: {}", c.profile().kernelspec(), namespace, firstLine(e.getResponseBody()));
+            LOG.warn("the API rejected the pool pod for {} in {}: {}", c.profile().kernelspec(), namespace, statusMessage(e.getResponseBody()));
             return;
           }
           throw e;
@@ -250,7 +250,8 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     return n;
   }
 
-  private static String firstLine(String body) {
+  /** The {@code message} of a Status body, for one log line (the whole body if there is none). */
+  private static String statusMessage(String body) {
     if (body == null) {
       return "";
     }
