@@ -1,25 +1,46 @@
 package dev.kernelpool.core.plan;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How forecasts become desired pool sizes.
  *
- * @param horizon the pool covers the launches expected within this time: roughly how long a cold
- *     start, and so a refill, takes
+ * @param horizon the window forecasts look ahead: with {@link PoolSizing.CoverHorizon} the pool
+ *     covers the launches expected within it, so roughly a refill's time plus the planning period
  * @param minLaunchesPerHour a profile forecast below this rate gets no warm kernel of its own
  *     (profile minimums still apply); 0 warms every profile with any forecast demand
+ * @param topMinLaunchesPerHour the same threshold for a namespace's top-ranked profile: a lower one
+ *     keeps one warm kernel in every namespace that is used at all, while its rarer profiles must
+ *     earn theirs
+ * @param sizing how a forecast becomes a number of kernels
  */
-public record DemandRules(Duration horizon, double minLaunchesPerHour) {
+public record DemandRules(
+    Duration horizon, double minLaunchesPerHour, double topMinLaunchesPerHour, PoolSizing sizing) {
   public static final DemandRules DEFAULTS = new DemandRules(Duration.ofMinutes(15), 0.0);
 
+  /** The talk's sizing: cover the launches expected within the horizon. */
+  public DemandRules(Duration horizon, double minLaunchesPerHour) {
+    this(horizon, minLaunchesPerHour, minLaunchesPerHour, new PoolSizing.CoverHorizon());
+  }
+
+  /** The threshold for the profile ranked {@code rank} (0 = top) in its namespace. */
+  public double minLaunchesPerHour(int rank) {
+    return rank == 0 ? topMinLaunchesPerHour : minLaunchesPerHour;
+  }
+
   public DemandRules {
+    Objects.requireNonNull(sizing, "sizing");
     if (horizon == null || horizon.isNegative() || horizon.isZero()) {
       throw new IllegalArgumentException("demand.horizon must be a positive duration, got " + horizon);
     }
     if (!(minLaunchesPerHour >= 0) || Double.isInfinite(minLaunchesPerHour)) {
       throw new IllegalArgumentException(
           "demand.minLaunchesPerHour must be a non-negative number, got " + minLaunchesPerHour);
+    }
+    if (!(topMinLaunchesPerHour >= 0) || Double.isInfinite(topMinLaunchesPerHour)) {
+      throw new IllegalArgumentException(
+          "demand.topMinLaunchesPerHour must be a non-negative number, got " + topMinLaunchesPerHour);
     }
   }
 }

@@ -37,9 +37,10 @@ final class TargetAllocator {
     for (int i = 0; i < n; i++) {
       RankedProfile r = ranked.get(i);
       ProfileRule rule = policy.ruleFor(r.profile());
+      DemandRules demand = policy.demand();
       int fromDemand =
-          r.expectedLaunches() > 0 && r.launchesPerHour() >= policy.demand().minLaunchesPerHour()
-              ? (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(r.expectedLaunches()))
+          r.expectedLaunches() > 0 && r.launchesPerHour() >= demand.minLaunchesPerHour(i)
+              ? demand.sizing().kernels(r.launchesPerHour(), r.expectedLaunches())
               : 0;
       desired[i] = Math.max(rule.min(), Math.min(rule.max(), fromDemand));
       mins[i] = rule.min();

@@ -40,7 +40,8 @@ class CombinedForecasterTest {
     LaunchSeries oneADayAtNoon = LaunchSeries.ofEpochMillis(
         Instant.parse("2026-01-07T12:00:00Z").toEpochMilli(), Instant.parse("2026-01-08T12:00:00Z").toEpochMilli());
 
-    assertThat(SeasonalForecaster.defaults().expectedLaunches(oneADayAtNoon, now, Duration.ofMinutes(15))).isZero();
+    var plainSeasonal = new SeasonalForecaster(7, Duration.ofMinutes(30), Duration.ofHours(1));
+    assertThat(plainSeasonal.expectedLaunches(oneADayAtNoon, now, Duration.ofMinutes(15))).isZero();
     assertThat(CombinedForecaster.defaults().expectedLaunches(oneADayAtNoon, now, Duration.ofMinutes(15))).isPositive();
   }
 }

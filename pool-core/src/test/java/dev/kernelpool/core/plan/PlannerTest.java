@@ -124,6 +124,21 @@ class PlannerTest {
   }
 
   @Test
+  void theTopProfileKeepsItsKernelAtALowerRateThanTheOthers() {
+    var ns = namespace("team-a").quota("cpu=100", "").launchesLastHour(PY, 4).launchesLastHour(R, 3);
+    PoolSizing marginal = new PoolSizing.MarginalValue(Duration.ofSeconds(90), 3);
+
+    // python3 (4/h) is top and passes 2/h; ir (3/h) misses 5/h. A second python3 kernel would add
+    // 4 * (B(1) - B(2)) = 0.35 warm launches an hour at a load of 0.1: not worth 3.
+    PoolPolicy policy = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 5, 2, marginal));
+    assertThat(describe(planOne(policy, ns))).containsExactly("create 1 python3 BELOW_TARGET");
+
+    PoolPolicy everyProfile = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 0, 0, marginal));
+    assertThat(describe(planOne(everyProfile, ns)))
+        .containsExactly("create 1 python3 BELOW_TARGET", "create 1 ir BELOW_TARGET");
+  }
+
+  @Test
   void replacesMembersOlderThanTheTtl() {
     var ns =
         namespace("team-a")

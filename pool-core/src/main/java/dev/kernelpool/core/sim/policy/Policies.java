@@ -1,9 +1,10 @@
 package dev.kernelpool.core.sim.policy;
 
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
-import dev.kernelpool.core.forecast.CombinedForecaster;
+import dev.kernelpool.core.forecast.SeasonalForecaster;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolPolicy;
+import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.plan.SmallQuotaRule;
 import dev.kernelpool.core.quota.FootprintRule;
 import dev.kernelpool.core.sim.SimSettings;
@@ -45,18 +46,25 @@ public final class Policies {
   }
 
   /**
-   * Ours: plans after every launch (the watch-triggered refill) and every 5 minutes; forecasts
-   * with the larger of time-of-day/week seasonality (with the recent trend) and the week's launch
-   * frequency over 15 minutes; drops profiles forecast below one launch in 20 hours; small
-   * footprint; pools for small quotas. Chosen by a sweep (docs/simulator.md). {@code settings} is
-   * accepted so the horizon can follow the modelled start time in later tuning.
+   * Ours: plans after every launch (the watch-triggered refill) and every 5 minutes. Forecasts
+   * each profile with {@link SeasonalForecaster#defaults()} (the same time of day on earlier days
+   * of the same kind, shrunk toward the profile's average, plus a trend for surprises) over 7
+   * minutes. Sizes by marginal value ({@link PoolSizing.MarginalValue}): a profile's first warm
+   * kernel from 0.01 launches/h (0.005 for the namespace's top profile, so every namespace in use
+   * keeps one), each further kernel only while it adds 3 warm launches an hour given a refill of
+   * the modelled start time. Small footprint; pools for small quotas. Chosen by a sweep
+   * (docs/simulator.md).
    */
   public static SimPolicy adaptive(SimSettings settings) {
-    Duration horizon = Duration.ofMinutes(15).compareTo(settings.coldStart()) > 0 ? Duration.ofMinutes(15) : settings.coldStart();
     PoolPolicy policy = PoolPolicy.DEFAULTS
         .withSmallQuota(new SmallQuotaRule(true, 1))
         .withFootprint(FootprintRule.DEFAULTS)
-        .withDemand(new DemandRules(horizon, 0.05));
-    return new PlannerPolicy("adaptive", policy, CombinedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+        .withDemand(adaptiveDemand(settings.coldStart()));
+    return new PlannerPolicy("adaptive", policy, SeasonalForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+  }
+
+  /** The adaptive policy's demand rules for a refill (pool start) time. */
+  public static DemandRules adaptiveDemand(Duration refill) {
+    return new DemandRules(Duration.ofMinutes(7), 0.01, 0.005, new PoolSizing.MarginalValue(refill, 3));
   }
 }
