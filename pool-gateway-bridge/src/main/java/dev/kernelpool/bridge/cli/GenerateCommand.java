@@ -25,19 +25,25 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--scale", defaultValue = "1",
+      description = "A platform this many times larger: launches and quotas per namespace times this (default ${DEFAULT-VALUE}).")
+  int scale;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for trace.csv and quotas.csv.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     Scenario s;
+    TraceGenerator generator;
     try {
       s = Scenario.byId(scenario);
+      generator = new TraceGenerator(seed, scale);
     } catch (IllegalArgumentException e) {
       System.err.println("kernel-pool generate: " + e.getMessage());
       return 2;
     }
-    Scenario.Generated g = new TraceGenerator(seed).generate(s);
+    Scenario.Generated g = generator.generate(s);
     Files.createDirectories(out);
     try (Writer w = Files.newBufferedWriter(out.resolve("trace.csv"))) {
       TraceReader.write(g.launches(), w);

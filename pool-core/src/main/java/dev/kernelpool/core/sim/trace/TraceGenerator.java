@@ -32,9 +32,22 @@ public final class TraceGenerator {
   }
 
   private final SplittableRandom random;
+  private final int scale;
 
   public TraceGenerator(long seed) {
+    this(seed, 1);
+  }
+
+  /**
+   * @param scale a platform this many times larger: every namespace has this many times the users,
+   *     so this many times the launches and the quota
+   */
+  public TraceGenerator(long seed, int scale) {
+    if (scale < 1 || scale > 1000) {
+      throw new IllegalArgumentException("scale must be 1..1000, got " + scale);
+    }
     this.random = new SplittableRandom(seed);
+    this.scale = scale;
   }
 
   public Scenario.Generated generate(Scenario scenario) {
@@ -58,10 +71,10 @@ public final class TraceGenerator {
     Map<String, Resources> quotas = new LinkedHashMap<>();
     for (int n = 0; n < count; n++) {
       String ns = String.format("ns-%04d", n);
-      quotas.put(ns, quota);
-      double scale = Math.pow(skew, -(double) n / Math.max(1, count - 1));
+      quotas.put(ns, quota.times(scale));
+      double share = Math.pow(skew, -(double) n / Math.max(1, count - 1));
       for (Spec spec : SPECS) {
-        double peak = peakPerHour * scale * spec.weight();
+        double peak = peakPerHour * scale * share * spec.weight();
         arrivals(launches, ns, spec, days, peak, weekends, meanMinutes);
       }
     }
@@ -106,17 +119,17 @@ public final class TraceGenerator {
     Spec py = SPECS[0];
     for (int day = 0; day < 5; day++) {
       long classStart = day * DAY + 10 * HOUR;
-      for (int student = 0; student < 300; student++) {
+      for (int student = 0; student < 300 * scale; student++) {
         long at = classStart + (long) (random.nextDouble() * Duration.ofMinutes(2).toMillis());
         launches.add(new Launch(START.toEpochMilli() + at, "course-101", py.name(), 500, gib(1), 90 * 60));
       }
     }
     List<Launch> background = new ArrayList<>();
-    arrivals(background, "course-101", py, 5, 3.0, false, 45);
+    arrivals(background, "course-101", py, 5, 3.0 * scale, false, 45);
     for (Launch l : background) {
       launches.add(new Launch(l.timestampMs(), l.namespace(), l.kernelspec(), 500, gib(1), l.durationSeconds()));
     }
     launches.sort(Comparator.comparingLong(Launch::timestampMs));
-    return new Scenario.Generated(launches, Map.of("course-101", Resources.parse("cpu=400,memory=800Gi,pods=500")));
+    return new Scenario.Generated(launches, Map.of("course-101", Resources.parse("cpu=400,memory=800Gi,pods=500").times(scale)));
   }
 }

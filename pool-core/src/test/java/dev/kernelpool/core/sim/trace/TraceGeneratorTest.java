@@ -42,6 +42,17 @@ class TraceGeneratorTest {
   }
 
   @Test
+  void aLargerPlatformHasProportionallyMoreLaunchesAndQuota() {
+    Scenario.Generated one = new TraceGenerator(1).generate(Scenario.DIURNAL);
+    Scenario.Generated ten = new TraceGenerator(1, 10).generate(Scenario.DIURNAL);
+
+    assertThat((double) ten.launches().size() / one.launches().size()).isBetween(9.0, 11.0);
+    assertThat(ten.quotas().get("ns-0000")).isEqualTo(one.quotas().get("ns-0000").times(10));
+    assertThat(new TraceGenerator(1, 3).generate(Scenario.CLASS).launches()).hasSizeGreaterThan(900 * 5);
+    assertThatThrownBy(() -> new TraceGenerator(1, 0)).hasMessageContaining("scale must be 1..1000");
+  }
+
+  @Test
   void unknownScenarioListsTheKnownOnes() {
     assertThatThrownBy(() -> Scenario.byId("rush")).hasMessageContaining("unknown scenario 'rush'").hasMessageContaining("diurnal, class");
   }
