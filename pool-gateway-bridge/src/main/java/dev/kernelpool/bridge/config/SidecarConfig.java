@@ -8,7 +8,10 @@ import dev.kernelpool.bridge.sidecar.PoolController;
 import dev.kernelpool.core.eligibility.EligibilityRules;
 import dev.kernelpool.core.eligibility.LabelRule;
 import dev.kernelpool.core.evict.LifecycleRules;
+import dev.kernelpool.core.forecast.Forecasters;
+import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.plan.DemandRules;
+import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.plan.ProfileRule;
 import dev.kernelpool.core.plan.SmallQuotaRule;
@@ -34,6 +37,7 @@ import java.util.OptionalLong;
  * @param claimTimeout how long one step of a claim (personalize, deliver) may take
  * @param personalizeCode extra Python run silently in a kernel at claim time
  * @param forecastLookback the trailing window of the launch-frequency forecaster
+ * @param forecaster the demand forecaster's name: {@code frequency} (the talk's), {@code seasonal} or {@code combined}
  */
 public record SidecarConfig(
     String httpHost,
@@ -50,6 +54,7 @@ public record SidecarConfig(
     String bindIp,
     PoolPolicy policy,
     Duration forecastLookback,
+    String forecaster,
     List<KernelspecTemplate> kernelspecs,
     PoolController.Settings controller,
     Backend backend,
@@ -79,7 +84,8 @@ public record SidecarConfig(
       {"name", "image", "resources", "uid", "gid", "volumes", "serviceAccount", "warmupCode", "min", "max"};
   private static final String[] POLICY = {"maxPoolFraction", "maxUsageFraction", "noQuotaBudget", "memberTtl",
       "startTimeout", "horizon", "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour",
-      "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback"};
+      "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback",
+      "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour"};
 
   /** Every key the configuration accepts, as full paths ({@code policy.memberTtl}, {@code kernelspecs[].min}). */
   public static List<String> keys() {
@@ -182,6 +188,7 @@ public record SidecarConfig(
           local.string("bindIp", "127.0.0.1"),
           policy(root.child("policy"), rules),
           root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
+          forecaster(root.child("policy").string("forecaster", LaunchFrequencyForecaster.NAME)),
           specs,
           new PoolController.Settings(
               controller.duration("resync", Duration.ofSeconds(30)),
@@ -204,6 +211,24 @@ public record SidecarConfig(
     };
   }
 
+  private static String forecaster(String name) {
+    if (!Forecasters.names().contains(name)) {
+      throw new ConfigException("policy.forecaster: must be one of " + String.join(", ", Forecasters.names()) + ", got '" + name + "'");
+    }
+    return name;
+  }
+
+  private static DemandRules demand(ConfigNode p) {
+    double min = p.decimal("minLaunchesPerHour", 0);
+    String sizing = p.string("sizing", "horizon");
+    PoolSizing rule = switch (sizing) {
+      case "horizon" -> new PoolSizing.CoverHorizon();
+      case "marginal" -> new PoolSizing.MarginalValue(p.duration("refill", Duration.ofSeconds(90)), p.decimal("minHitsPerIdleHour", 3));
+      default -> throw new ConfigException("policy.sizing: must be horizon or marginal, got '" + sizing + "'");
+    };
+    return new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), min, p.decimal("topMinLaunchesPerHour", min), rule);
+  }
+
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {
     p.allowOnly(POLICY);
     var noQuota = p.quantities("noQuotaBudget");
@@ -220,7 +245,7 @@ public record SidecarConfig(
             p.duration("launchWindow", Duration.ofDays(7)),
             p.integer("minRecentLaunches", 1, 0, Integer.MAX_VALUE)),
         new LifecycleRules(p.duration("memberTtl", Duration.ofHours(4)), p.duration("startTimeout", Duration.ofMinutes(2))),
-        new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), p.decimal("minLaunchesPerHour", 0)),
+        demand(p),
         new SmallQuotaRule(p.bool("smallQuota", true), p.decimal("smallQuotaMinLaunchesPerHour", 1.0)),
         p.has("initialFootprint") ? new FootprintRule(Resources.parse(p.quantities("initialFootprint"))) : FootprintRule.DEFAULTS,
         rules);

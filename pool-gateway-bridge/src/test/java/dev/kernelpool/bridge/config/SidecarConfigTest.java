@@ -40,6 +40,25 @@ class SidecarConfigTest {
     assertThat(c.kernelspecs().get(0).warmupCode()).isEqualTo("import pyspark");
   }
 
+  @Test
+  void theSimulatorsAdaptivePolicyIsAConfiguration() {
+    SidecarConfig c = SidecarConfig.parseYaml("""
+        policy:
+          forecaster: seasonal
+          sizing: marginal
+          horizon: 7m
+          minLaunchesPerHour: 0.01
+          topMinLaunchesPerHour: 0.005
+          minHitsPerIdleHour: 3
+          refill: 90s
+        """);
+
+    assertThat(c.forecaster()).isEqualTo("seasonal");
+    assertThat(c.policy().demand()).isEqualTo(dev.kernelpool.core.sim.policy.Policies.adaptiveDemand(Duration.ofSeconds(90)));
+    assertThat(SidecarConfig.defaults().policy().demand().sizing()).isInstanceOf(dev.kernelpool.core.plan.PoolSizing.CoverHorizon.class);
+    assertThat(SidecarConfig.defaults().forecaster()).isEqualTo("frequency");
+  }
+
   @ParameterizedTest(name = "{1}")
   @CsvSource(
       delimiter = '|',
@@ -52,6 +71,9 @@ class SidecarConfigTest {
         "kernelspecs: [{name: a, resources: {memory: lots}}] | invalid quantity 'lots'",
         "kernelspecs: [{name: a, min: 3, max: 1}] | need 0 <= min <= max",
         "claim: [1] | claim: expected a mapping",
+        "policy: {sizing: magic} | policy.sizing: must be horizon or marginal, got 'magic'",
+        "policy: {forecaster: crystal-ball} | policy.forecaster: must be one of frequency, seasonal, combined",
+        "policy: {sizing: marginal, minHitsPerIdleHour: 0} | demand.minHitsPerIdleHour must be a positive number",
       })
   void badValuesFailFastNamingTheKey(String yaml, String message) {
     assertThatThrownBy(() -> SidecarConfig.parseYaml(yaml.trim()))
