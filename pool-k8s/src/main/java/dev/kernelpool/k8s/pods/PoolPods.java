@@ -54,36 +54,58 @@ public final class PoolPods {
 
   /**
    * Offers a started pod for claims: stores its connection info in a Secret owned by the pod (so
-   * it goes with the pod), then labels the pod warm.
+   * it goes with the pod), then labels the pod warm. Only a starting pod becomes warm, checked
+   * before the Secret is written and again by the label patch, which carries the version read as
+   * starting: a late or replayed launch report can never touch a pod a claim got meanwhile.
    */
   public void publishWarm(String namespace, String pod, String podUid, byte[] connectionJson) throws ApiException {
+    V1Pod current = readStarting(namespace, pod);
     V1Secret secret = new V1Secret().apiVersion("v1").kind("Secret").type("Opaque")
         .metadata(new V1ObjectMeta().name(secretName(pod)).namespace(namespace)
             .labels(Map.of(PoolLabels.MANAGED_BY, PoolLabels.MANAGER, PoolLabels.POOL, pool, PoolLabels.POD, pod))
             .ownerReferences(List.of(new V1OwnerReference().apiVersion("v1").kind("Pod").name(pod).uid(podUid))))
         .data(Map.of(CONNECTION_KEY, connectionJson));
-    try {
-      api.createNamespacedSecret(namespace, secret).execute();
-    } catch (ApiException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      api.replaceNamespacedSecret(secretName(pod), namespace, secret).execute();
-    }
-    // Only a starting pod becomes warm: the patch carries the version read as starting, so it can
-    // never relabel a pod a claim got meanwhile (a 409 re-reads; other changes are the kubelet's).
+    writeSecret(namespace, secret);
     for (int attempt = 0; ; attempt++) {
-      V1Pod current = api.readNamespacedPod(pod, namespace).execute();
-      String state = current.getMetadata().getLabels() == null ? null : current.getMetadata().getLabels().get(PoolLabels.STATE);
-      if (!PoolLabels.STATE_STARTING.equals(state)) {
-        throw new ApiException(409, "pod " + namespace + "/" + pod + " is " + state + ", not starting");
-      }
       try {
         patch(namespace, pod, "{\"metadata\":{\"resourceVersion\":\"" + current.getMetadata().getResourceVersion()
             + "\",\"labels\":{\"" + PoolLabels.STATE + "\":\"" + PoolLabels.STATE_WARM + "\"}}}");
         return;
       } catch (ApiException e) {
         if (e.getCode() != 409 || attempt >= 4) {
+          throw e;
+        }
+        current = readStarting(namespace, pod); // the kubelet changed it meanwhile, or a claim did
+      }
+    }
+  }
+
+  private V1Pod readStarting(String namespace, String pod) throws ApiException {
+    V1Pod current = api.readNamespacedPod(pod, namespace).execute();
+    String state = current.getMetadata().getLabels() == null ? null : current.getMetadata().getLabels().get(PoolLabels.STATE);
+    if (!PoolLabels.STATE_STARTING.equals(state)) {
+      throw new ApiException(409, "pod " + namespace + "/" + pod + " is " + state + ", not starting");
+    }
+    return current;
+  }
+
+  /** Creates the Secret, or replaces an earlier report's; one deleted in between is created again. */
+  private void writeSecret(String namespace, V1Secret secret) throws ApiException {
+    String name = secret.getMetadata().getName();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        api.createNamespacedSecret(namespace, secret).execute();
+        return;
+      } catch (ApiException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+      try {
+        api.replaceNamespacedSecret(name, namespace, secret).execute();
+        return;
+      } catch (ApiException e) {
+        if (e.getCode() != 404 || attempt >= 2) {
           throw e;
         }
       }
