@@ -14,14 +14,19 @@ import java.util.Objects;
  *     keeps one warm kernel in every namespace that is used at all, while its rarer profiles must
  *     earn theirs
  * @param sizing how a forecast becomes a number of kernels
+ * @param quietRefill when quiet profiles are refilled after a launch
  */
 public record DemandRules(
-    Duration horizon, double minLaunchesPerHour, double topMinLaunchesPerHour, PoolSizing sizing) {
+    Duration horizon,
+    double minLaunchesPerHour,
+    double topMinLaunchesPerHour,
+    PoolSizing sizing,
+    QuietRefill quietRefill) {
   public static final DemandRules DEFAULTS = new DemandRules(Duration.ofMinutes(15), 0.0);
 
   /** The talk's sizing: cover the launches expected within the horizon. */
   public DemandRules(Duration horizon, double minLaunchesPerHour) {
-    this(horizon, minLaunchesPerHour, minLaunchesPerHour, new PoolSizing.CoverHorizon());
+    this(horizon, minLaunchesPerHour, minLaunchesPerHour, new PoolSizing.CoverHorizon(), QuietRefill.NONE);
   }
 
   /** The threshold for the profile ranked {@code rank} (0 = top) in its namespace. */
@@ -31,6 +36,7 @@ public record DemandRules(
 
   public DemandRules {
     Objects.requireNonNull(sizing, "sizing");
+    Objects.requireNonNull(quietRefill, "quietRefill");
     if (horizon == null || horizon.isNegative() || horizon.isZero()) {
       throw new IllegalArgumentException("demand.horizon must be a positive duration, got " + horizon);
     }

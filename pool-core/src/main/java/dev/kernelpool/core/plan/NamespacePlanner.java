@@ -139,6 +139,9 @@ final class NamespacePlanner {
     List<ProfileTarget> profileTargets = new ArrayList<>(ranked.size());
     for (int i = 0; i < ranked.size(); i++) {
       int missing = targets[i] - keptCount[i];
+      if (missing > 0 && waitsForRefill(ns, ranked.get(i), now)) {
+        missing = 0;
+      }
       if (missing > 0) {
         int n = (int) Math.min(missing, Math.min(room95.copies(f[i]), roomCap.copies(f[i])));
         if (n > 0) {
@@ -164,6 +167,16 @@ final class NamespacePlanner {
       eligibility = Eligibility.NO_HEADROOM;
     }
     return new NamespacePlan(ns.name(), eligibility, budget, profileTargets, actions);
+  }
+
+  /** Whether a quiet profile launched moments ago waits before its kernels are created. */
+  private boolean waitsForRefill(NamespaceState ns, RankedProfile r, Instant now) {
+    QuietRefill quiet = policy.demand().quietRefill();
+    if (quiet.delay().isZero()) {
+      return false;
+    }
+    LaunchSeries s = ns.history().of(r.profile());
+    return s.size() > 0 && quiet.waits(r.launchesPerHour(), s.epochMilliAt(s.size() - 1), now.toEpochMilli());
   }
 
   /**

@@ -130,12 +130,32 @@ class PlannerTest {
 
     // python3 (4/h) is top and passes 2/h; ir (3/h) misses 5/h. A second python3 kernel would add
     // 4 * (B(1) - B(2)) = 0.35 warm launches an hour at a load of 0.1: not worth 3.
-    PoolPolicy policy = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 5, 2, marginal));
+    PoolPolicy policy = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 5, 2, marginal, QuietRefill.NONE));
     assertThat(describe(planOne(policy, ns))).containsExactly("create 1 python3 BELOW_TARGET");
 
-    PoolPolicy everyProfile = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 0, 0, marginal));
+    PoolPolicy everyProfile = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 0, 0, marginal, QuietRefill.NONE));
     assertThat(describe(planOne(everyProfile, ns)))
         .containsExactly("create 1 python3 BELOW_TARGET", "create 1 ir BELOW_TARGET");
+  }
+
+  @Test
+  void aQuietProfileIsRefilledAWhileAfterItsLastLaunchABusyOneAtOnce() {
+    QuietRefill quiet = new QuietRefill(Duration.ofMinutes(5), 2);
+    PoolPolicy policy = POLICY.withDemand(
+        new DemandRules(Duration.ofHours(1), 0, 0, new PoolSizing.MarginalValue(Duration.ofSeconds(90), 3), quiet));
+
+    // python3: 1 launch in the last hour, a minute ago, below 2/h: waits. ir: 3 an hour, at once.
+    var justLaunched = namespace("team-a").quota("cpu=100", "").launchedAgo(PY, Duration.ofMinutes(1)).launchesLastHour(R, 3);
+    assertThat(describe(planOne(policy, justLaunched))).containsExactly("create 1 ir BELOW_TARGET");
+
+    var fiveMinutesOn = namespace("team-a").quota("cpu=100", "").launchedAgo(PY, Duration.ofMinutes(6)).launchesLastHour(R, 3);
+    assertThat(describe(planOne(policy, fiveMinutesOn)))
+        .containsExactly("create 1 ir BELOW_TARGET", "create 1 python3 BELOW_TARGET");
+
+    assertThat(quiet.waits(1, 0, 299_999)).isTrue();
+    assertThat(quiet.waits(1, 0, 300_000)).isFalse();
+    assertThat(quiet.waits(2, 0, 1)).isFalse();
+    assertThat(QuietRefill.NONE.waits(0, 0, 0)).isFalse();
   }
 
   @Test

@@ -51,7 +51,9 @@ class PoolSizingTest {
     assertThatThrownBy(() -> new PoolSizing.MarginalValue(Duration.ZERO, 1)).hasMessageContaining("demand.refill");
     assertThatThrownBy(() -> new PoolSizing.MarginalValue(REFILL, 0)).hasMessageContaining("minHitsPerIdleHour");
     assertThatThrownBy(() -> new PoolSizing.MarginalValue(REFILL, Double.NaN)).hasMessageContaining("minHitsPerIdleHour");
-    assertThatThrownBy(() -> new DemandRules(Duration.ofMinutes(7), 0.01, -1, new PoolSizing.CoverHorizon()))
+    assertThatThrownBy(() -> new QuietRefill(Duration.ofMinutes(-1), 1)).hasMessageContaining("quietRefillDelay");
+    assertThatThrownBy(() -> new QuietRefill(Duration.ofMinutes(1), -1)).hasMessageContaining("quietLaunchesPerHour");
+    assertThatThrownBy(() -> new DemandRules(Duration.ofMinutes(7), 0.01, -1, new PoolSizing.CoverHorizon(), QuietRefill.NONE))
         .hasMessageContaining("topMinLaunchesPerHour");
   }
 }

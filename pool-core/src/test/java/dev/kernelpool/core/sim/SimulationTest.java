@@ -59,7 +59,7 @@ class SimulationTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Scenario.class, names = {"DIURNAL", "WEEKLY", "CLASS", "NEAR_QUOTA"})
+  @EnumSource(value = Scenario.class, names = {"DIURNAL", "WEEKLY", "CLASS", "NEAR_QUOTA", "LONG_TAIL"})
   void adaptiveServesMoreLaunchesWarmThanTheTalksPolicyForLessIdleTime(Scenario scenario) {
     Scenario.Generated g = new TraceGenerator(1).generate(scenario);
     SimResult seed = run(g, "seed");

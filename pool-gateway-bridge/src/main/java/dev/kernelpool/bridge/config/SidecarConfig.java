@@ -12,6 +12,7 @@ import dev.kernelpool.core.forecast.Forecasters;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolSizing;
+import dev.kernelpool.core.plan.QuietRefill;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.plan.ProfileRule;
 import dev.kernelpool.core.plan.SmallQuotaRule;
@@ -85,7 +86,8 @@ public record SidecarConfig(
   private static final String[] POLICY = {"maxPoolFraction", "maxUsageFraction", "noQuotaBudget", "memberTtl",
       "startTimeout", "horizon", "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour",
       "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback",
-      "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour"};
+      "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour",
+      "quietRefillDelay", "quietLaunchesPerHour"};
 
   /** Every key the configuration accepts, as full paths ({@code policy.memberTtl}, {@code kernelspecs[].min}). */
   public static List<String> keys() {
@@ -226,7 +228,8 @@ public record SidecarConfig(
       case "marginal" -> new PoolSizing.MarginalValue(p.duration("refill", Duration.ofSeconds(90)), p.decimal("minHitsPerIdleHour", 3));
       default -> throw new ConfigException("policy.sizing: must be horizon or marginal, got '" + sizing + "'");
     };
-    return new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), min, p.decimal("topMinLaunchesPerHour", min), rule);
+    QuietRefill quiet = new QuietRefill(p.duration("quietRefillDelay", Duration.ZERO), p.decimal("quietLaunchesPerHour", 0));
+    return new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), min, p.decimal("topMinLaunchesPerHour", min), rule, quiet);
   }
 
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {

@@ -51,6 +51,8 @@ class SidecarConfigTest {
           topMinLaunchesPerHour: 0.005
           minHitsPerIdleHour: 3
           refill: 90s
+          quietRefillDelay: 5m
+          quietLaunchesPerHour: 0.025
         """);
 
     assertThat(c.forecaster()).isEqualTo("seasonal");

@@ -5,6 +5,7 @@ import dev.kernelpool.core.forecast.SeasonalForecaster;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.plan.PoolSizing;
+import dev.kernelpool.core.plan.QuietRefill;
 import dev.kernelpool.core.plan.SmallQuotaRule;
 import dev.kernelpool.core.quota.FootprintRule;
 import dev.kernelpool.core.sim.SimSettings;
@@ -52,7 +53,9 @@ public final class Policies {
    * minutes. Sizes by marginal value ({@link PoolSizing.MarginalValue}): a profile's first warm
    * kernel from 0.01 launches/h (0.005 for the namespace's top profile, so every namespace in use
    * keeps one), each further kernel only while it adds 3 warm launches an hour given a refill of
-   * the modelled start time. Small footprint; pools for small quotas. Chosen by a sweep
+   * the modelled start time; profiles forecast below 0.025 launches/h (one in 40 hours) refilled 5
+   * minutes after their last launch, the rest at once. Small footprint; pools for small quotas.
+   * Chosen by a sweep
    * (docs/simulator.md).
    */
   public static SimPolicy adaptive(SimSettings settings) {
@@ -65,6 +68,7 @@ public final class Policies {
 
   /** The adaptive policy's demand rules for a refill (pool start) time. */
   public static DemandRules adaptiveDemand(Duration refill) {
-    return new DemandRules(Duration.ofMinutes(7), 0.01, 0.005, new PoolSizing.MarginalValue(refill, 3));
+    return new DemandRules(Duration.ofMinutes(7), 0.01, 0.005, new PoolSizing.MarginalValue(refill, 3),
+        new QuietRefill(Duration.ofMinutes(5), 0.025));
   }
 }
