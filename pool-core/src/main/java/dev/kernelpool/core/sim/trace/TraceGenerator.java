@@ -1,6 +1,7 @@
 package dev.kernelpool.core.sim.trace;
 
 import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.sim.bound.OnlineBound;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,31 +52,87 @@ public final class TraceGenerator {
   }
 
   public Scenario.Generated generate(Scenario scenario) {
-    return switch (scenario) {
-      case DIURNAL -> namespaces(20, 5, 12.0, 30, false, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
-      case WEEKLY -> namespaces(50, 14, 10.0, 40, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
-      case LONG_TAIL -> namespaces(1000, 7, 0.08, 1, true, Resources.parse("cpu=4,memory=16Gi,pods=10"), 40);
-      case NEAR_QUOTA -> namespaces(1, 5, 40.0, 1, false, Resources.parse("cpu=60,memory=240Gi,pods=80"), 120);
-      case LARGE -> namespaces(1000, 14, 30.0, 20, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 40);
-      case CLASS -> classroom();
-    };
+    return scenario == Scenario.CLASS ? classroom() : namespaces(load(scenario));
   }
 
   /**
+   * The least idle kernel-hours any policy without foresight could pay on {@code scenario}'s launch
+   * rates (this generator's scale): see {@link OnlineBound}. Rates are taken per 5 minutes.
+   */
+  public OnlineBound onlineBound(Scenario scenario) {
+    List<double[]> stretches = new ArrayList<>();
+    if (scenario == Scenario.CLASS) {
+      // 300 notebooks in two minutes each weekday, and the background.
+      stretches.add(new double[] {300.0 * scale * 30, 5 * 2 / 60.0});
+      addStretches(stretches, 3.0 * scale, 5, false);
+    } else {
+      Load load = load(scenario);
+      for (int n = 0; n < load.count(); n++) {
+        for (Spec spec : SPECS) {
+          addStretches(stretches, load.peakPerHour() * scale * share(load, n) * spec.weight(), load.days(), load.weekends());
+        }
+      }
+    }
+    double[] rates = new double[stretches.size()];
+    double[] hours = new double[stretches.size()];
+    for (int i = 0; i < rates.length; i++) {
+      rates[i] = stretches.get(i)[0];
+      hours[i] = stretches.get(i)[1];
+    }
+    return new OnlineBound(rates, hours);
+  }
+
+  /** One profile's rate per 5 minutes of the day, merged over the days of each kind. */
+  private static void addStretches(List<double[]> out, double peakPerHour, int days, boolean weekends) {
+    int weekendDays = 0;
+    for (int d = 0; d < days; d++) {
+      if (weekends && (d % 7 == 5 || d % 7 == 6)) {
+        weekendDays++;
+      }
+    }
+    int weekdays = days - weekendDays;
+    long slot = 5 * 60_000L;
+    for (long t = slot / 2; t < DAY; t += slot) {
+      out.add(new double[] {rate(t, peakPerHour, false), weekdays * slot / (double) HOUR});
+      if (weekendDays > 0) {
+        out.add(new double[] {rate(5 * DAY + t, peakPerHour, true), weekendDays * slot / (double) HOUR});
+      }
+    }
+  }
+
+  /**
+   * A scenario of many namespaces.
+   *
    * @param peakPerHour launches per hour per namespace at the busiest time of a weekday
    * @param skew how unequal namespaces are (the busiest is this many times the quietest)
    */
-  private Scenario.Generated namespaces(
-      int count, int days, double peakPerHour, double skew, boolean weekends, Resources quota, int meanMinutes) {
+  private record Load(int count, int days, double peakPerHour, double skew, boolean weekends, Resources quota, int meanMinutes) {}
+
+  private static Load load(Scenario scenario) {
+    return switch (scenario) {
+      case DIURNAL -> new Load(20, 5, 12.0, 30, false, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
+      case WEEKLY -> new Load(50, 14, 10.0, 40, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
+      case LONG_TAIL -> new Load(1000, 7, 0.08, 1, true, Resources.parse("cpu=4,memory=16Gi,pods=10"), 40);
+      case NEAR_QUOTA -> new Load(1, 5, 40.0, 1, false, Resources.parse("cpu=60,memory=240Gi,pods=80"), 120);
+      case LARGE -> new Load(1000, 14, 30.0, 20, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 40);
+      case CLASS -> throw new IllegalArgumentException("the class scenario is not a load of namespaces");
+    };
+  }
+
+  /** Namespace n's share of the peak: the busiest 1, the quietest 1/skew. */
+  private static double share(Load load, int n) {
+    return Math.pow(load.skew(), -(double) n / Math.max(1, load.count() - 1));
+  }
+
+  private Scenario.Generated namespaces(Load load) {
     List<Launch> launches = new ArrayList<>();
     Map<String, Resources> quotas = new LinkedHashMap<>();
-    for (int n = 0; n < count; n++) {
+    for (int n = 0; n < load.count(); n++) {
       String ns = String.format("ns-%04d", n);
-      quotas.put(ns, quota.times(scale));
-      double share = Math.pow(skew, -(double) n / Math.max(1, count - 1));
+      quotas.put(ns, load.quota().times(scale));
       for (Spec spec : SPECS) {
-        double peak = peakPerHour * scale * share * spec.weight();
-        arrivals(launches, ns, spec, days, peak, weekends, meanMinutes);
+        double peak = load.peakPerHour() * scale * share(load, n) * spec.weight();
+        arrivals(launches, ns, spec, load.days(), peak, load.weekends(), load.meanMinutes());
       }
     }
     launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace).thenComparing(Launch::kernelspec));
