@@ -1,8 +1,11 @@
 package dev.kernelpool.bridge.cli;
 
+import dev.kernelpool.bridge.config.ConfigException;
+import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.core.sim.SimResult;
 import dev.kernelpool.core.sim.SimSettings;
 import dev.kernelpool.core.sim.Simulation;
+import dev.kernelpool.core.sim.policy.PlannerPolicy;
 import dev.kernelpool.core.sim.policy.Policies;
 import dev.kernelpool.core.sim.policy.SimPolicy;
 import dev.kernelpool.core.sim.report.HtmlReport;
@@ -14,6 +17,7 @@ import dev.kernelpool.core.sim.trace.TraceFormatException;
 import dev.kernelpool.core.sim.trace.TraceReader;
 import dev.kernelpool.core.resource.Resources;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +60,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the start-time draws (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--config", paramLabel = "SIDECAR.yaml",
+      description = "Also simulate the policy a sidecar configuration runs, as policy 'config'.")
+  Path config;
+
   @Override
   public Integer call() throws Exception {
     List<Launch> launches;
@@ -68,8 +77,16 @@ final class SimulateCommand implements Callable<Integer> {
       for (String p : policies) {
         chosen.add(Policies.byName(p.trim(), settings));
       }
-    } catch (TraceFormatException | IllegalArgumentException e) {
+      if (config != null) {
+        SidecarConfig c = SidecarConfig.read(config);
+        // The sidecar plans on every claim and launch report, and on its resync timer.
+        chosen.add(new PlannerPolicy("config", c.policy(), c.demandForecaster(), Optional.of(c.planningPeriod()), true));
+      }
+    } catch (TraceFormatException | IllegalArgumentException | ConfigException e) {
       System.err.println("kernel-pool simulate: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("kernel-pool simulate: cannot read " + e.getMessage());
       return 2;
     }
     List<SimResult> results = new ArrayList<>();

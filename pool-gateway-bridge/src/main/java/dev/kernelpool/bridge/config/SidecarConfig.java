@@ -8,6 +8,7 @@ import dev.kernelpool.bridge.sidecar.PoolController;
 import dev.kernelpool.core.eligibility.EligibilityRules;
 import dev.kernelpool.core.eligibility.LabelRule;
 import dev.kernelpool.core.evict.LifecycleRules;
+import dev.kernelpool.core.forecast.DemandForecaster;
 import dev.kernelpool.core.forecast.Forecasters;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.plan.DemandRules;
@@ -88,6 +89,18 @@ public record SidecarConfig(
       "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback",
       "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour",
       "quietRefillDelay", "quietLaunchesPerHour"};
+
+  /** The configured demand forecaster. */
+  public DemandForecaster demandForecaster() {
+    return forecaster.equals(LaunchFrequencyForecaster.NAME)
+        ? new LaunchFrequencyForecaster(forecastLookback)
+        : Forecasters.byName(forecaster);
+  }
+
+  /** How often the pool is planned without an event: the backend's resync. */
+  public Duration planningPeriod() {
+    return backend == Backend.KUBERNETES ? kubernetes.resync() : controller.resync();
+  }
 
   /** Every key the configuration accepts, as full paths ({@code policy.memberTtl}, {@code kernelspecs[].min}). */
   public static List<String> keys() {

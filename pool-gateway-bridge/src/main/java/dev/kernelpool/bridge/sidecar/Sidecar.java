@@ -19,9 +19,6 @@ import dev.kernelpool.bridge.pool.KernelConnections;
 import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
-import dev.kernelpool.core.forecast.DemandForecaster;
-import dev.kernelpool.core.forecast.Forecasters;
-import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.plan.NamespacePlan;
 import dev.kernelpool.core.plan.Planner;
 import dev.kernelpool.core.plan.ProfileTarget;
@@ -79,10 +76,7 @@ public final class Sidecar implements AutoCloseable {
     boolean onKubernetes = config.backend() == SidecarConfig.Backend.KUBERNETES;
     ProfileResolver resolver = new ProfileResolver(config.kernelspecs(),
         onKubernetes ? config.kubernetes().defaultNamespace() : config.namespace());
-    DemandForecaster forecaster = config.forecaster().equals(LaunchFrequencyForecaster.NAME)
-        ? new LaunchFrequencyForecaster(config.forecastLookback())
-        : Forecasters.byName(config.forecaster());
-    Planner planner = new Planner(config.policy(), forecaster, clock);
+    Planner planner = new Planner(config.policy(), config.demandForecaster(), clock);
     Function<PoolProfile, String> warmup =
         p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse("");
     try {

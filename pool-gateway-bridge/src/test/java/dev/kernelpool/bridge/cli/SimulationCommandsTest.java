@@ -1,0 +1,99 @@
+package dev.kernelpool.bridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelpool.core.sim.trace.TraceReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code generate} and {@code simulate} as a user runs them. */
+class SimulationCommandsTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = new CommandLine(new Main()).execute(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void generateThenSimulateTheTalksPolicyTheSimulatorsAndASidecarConfiguration() throws Exception {
+    Run gen = run("generate", "--scenario", "near-quota", "--seed", "3", "--out", dir.toString());
+    assertThat(gen.code()).isZero();
+    assertThat(gen.err()).contains("near-quota:").contains("no policy without foresight serves 90% / 95% / 99%");
+    assertThat(TraceReader.read(Files.newBufferedReader(dir.resolve("trace.csv")), "trace.csv")).isNotEmpty();
+
+    Path config = dir.resolve("sidecar.yaml");
+    Files.writeString(config, """
+        policy:
+          forecaster: seasonal
+          sizing: marginal
+          horizon: 7m
+          minLaunchesPerHour: 0.01
+        controller:
+          resync: 5m
+        """);
+    Path report = dir.resolve("report.html");
+    Run sim = run("simulate", "--trace", dir.resolve("trace.csv").toString(), "--quotas", dir.resolve("quotas.csv").toString(),
+        "--policy", "seed,adaptive", "--config", config.toString(), "--json", "--report", report.toString());
+
+    assertThat(sim.code()).as(sim.err()).isZero();
+    JsonNode policies = new ObjectMapper().readTree(sim.out()).path("policies");
+    assertThat(policies).hasSize(3);
+    assertThat(policies.get(2).path("policy").asText()).isEqualTo("config");
+    assertThat(policies.get(2).path("hit_rate").asDouble()).isPositive();
+    assertThat(policies.get(2).path("quota_violations").asLong()).isZero();
+    assertThat(Files.readString(report)).contains("adaptive").contains("config");
+  }
+
+  @Test
+  void badInputsAreOneClearLineAndExitCode2() throws Exception {
+    Path trace = dir.resolve("trace.csv");
+    Files.writeString(trace, TraceReader.HEADER + "\n1000,ns,python3,1,2Gi,60\n2000,ns,python3,lots,2Gi,60\n");
+    Path quotas = dir.resolve("quotas.csv");
+    Files.writeString(quotas, "namespace,cpu,memory,pods\n");
+
+    Run badRow = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString());
+    assertThat(badRow.code()).isEqualTo(2);
+    assertThat(badRow.err()).contains("trace.csv:3").doesNotContain("Exception");
+
+    Run missing = run("simulate", "--trace", dir.resolve("nope.csv").toString(), "--quotas", quotas.toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("cannot read").contains("nope.csv").doesNotContain("\tat ");
+
+    Files.writeString(trace, TraceReader.HEADER + "\n1000,ns,python3,1,2Gi,60\n");
+    Run policy = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--policy", "crystal-ball");
+    assertThat(policy.code()).isEqualTo(2);
+    assertThat(policy.err()).contains("unknown policy 'crystal-ball'");
+
+    Path badConfig = dir.resolve("bad.yaml");
+    Files.writeString(badConfig, "policy: {sizing: magic}\n");
+    Run config = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--config", badConfig.toString());
+    assertThat(config.code()).isEqualTo(2);
+    assertThat(config.err()).contains("policy.sizing: must be horizon or marginal");
+
+    Run scale = run("generate", "--scenario", "diurnal", "--scale", "0", "--out", dir.toString());
+    assertThat(scale.code()).isEqualTo(2);
+    assertThat(scale.err()).contains("scale must be 1..1000");
+  }
+}
