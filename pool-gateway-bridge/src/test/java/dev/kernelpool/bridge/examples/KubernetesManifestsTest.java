@@ -44,7 +44,7 @@ class KubernetesManifestsTest {
   @BeforeAll
   static void load() throws IOException {
     try (Stream<Path> files = Files.list(DIR)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("helm-values.yaml")).sorted().toList()) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
         OBJECTS.addAll(Yaml.loadAll(f.toFile()));
       }
     }
@@ -157,16 +157,34 @@ class KubernetesManifestsTest {
     assertThat(kernel.path("env").path("KERNEL_POOL_TOKEN_FILE").asText()).isEqualTo("/var/run/kernel-pool/token");
   }
 
+  /** The keys of EG's chart values this directory sets: its values.yaml has these and no extra-container keys. */
+  private static final Set<String> CHART_KEYS = Set.of("deployment.replicas", "kernel.allowedKernels", "kernel.launchTimeout");
+
   @Test
-  void theHelmValuesMountOnlyVolumesTheyDefine() throws IOException {
-    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(DIR.resolve("helm-values.yaml").toFile()).path("deployment");
-    Set<String> volumes = new TreeSet<>();
-    values.path("extraVolumes").forEach(v -> volumes.add(v.path("name").asText()));
-    List<JsonNode> mounts = new ArrayList<>();
-    values.path("extraVolumeMounts").forEach(mounts::add);
-    for (String key : List.of("extraContainers", "extraInitContainers")) {
-      values.path(key).forEach(c -> c.path("volumeMounts").forEach(mounts::add));
-    }
-    assertThat(mounts).isNotEmpty().allSatisfy(m -> assertThat(volumes).contains(m.path("name").asText()));
+  void theHelmValuesAreKeysOfEgsChartAndAllowThePooledKernelspec() throws IOException {
+    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(DIR.resolve("helm/values.yaml").toFile());
+    Set<String> keys = new TreeSet<>();
+    values.properties().forEach(group -> group.getValue().properties().forEach(k -> keys.add(group.getKey() + "." + k.getKey())));
+    assertThat(CHART_KEYS).containsAll(keys);
+
+    V1ConfigMap kernelspecs = all(V1ConfigMap.class).stream()
+        .filter(c -> c.getMetadata().getName().equals("kernel-pool-kernelspecs")).findFirst().orElseThrow();
+    String pooled = new ObjectMapper().readTree(kernelspecs.getData().get("kernel.json")).path("argv").get(5).asText();
+    List<String> allowed = new ArrayList<>();
+    values.path("kernel").path("allowedKernels").forEach(k -> allowed.add(k.asText()));
+    assertThat(allowed).contains(pooled);
+  }
+
+  @Test
+  void thePostRendererPatchesWithTheDeploymentPatchOfThisDirectory() throws IOException {
+    Path script = DIR.resolve("helm/post-render.sh");
+    String text = Files.readString(script);
+
+    assertThat(Files.isExecutable(script)).isTrue();
+    assertThat(text).startsWith("#!/bin/sh").contains("set -eu").contains("kubectl kustomize");
+    assertThat(text).contains("$here/../eg-deployment-patch.yaml");
+    assertThat(DIR.resolve("eg-deployment-patch.yaml")).exists();
+    V1Deployment patch = all(V1Deployment.class).get(0);
+    assertThat(patch.getMetadata().getName()).isEqualTo("enterprise-gateway");
   }
 }
