@@ -2,6 +2,7 @@ package dev.kernelpool.bridge.cli;
 
 import dev.kernelpool.bridge.config.ConfigException;
 import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.core.quota.FootprintRule;
 import dev.kernelpool.core.sim.SimResult;
 import dev.kernelpool.core.sim.SimSettings;
 import dev.kernelpool.core.sim.Simulation;
@@ -60,6 +61,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the start-time draws (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--footprint", paramLabel = "cpu=100m,memory=256Mi",
+      description = "What a warm pool kernel requests before its claim (default: cpu=100m,memory=256Mi).")
+  String footprint;
+
   @Option(names = "--config", paramLabel = "SIDECAR.yaml",
       description = "Also simulate the policy a sidecar configuration runs, as policy 'config'.")
   Path config;
@@ -73,7 +78,8 @@ final class SimulateCommand implements Callable<Integer> {
     try (BufferedReader t = Files.newBufferedReader(trace); BufferedReader q = Files.newBufferedReader(quotas)) {
       launches = TraceReader.read(t, trace.toString());
       quotaMap = QuotaFileReader.read(q, quotas.toString());
-      settings = new SimSettings(Duration.ofSeconds(coldStart), Duration.ofSeconds(spread), SimSettings.DEFAULTS.claimTime(), seed);
+      FootprintRule warm = footprint == null ? FootprintRule.DEFAULTS : new FootprintRule(Resources.parse(footprint));
+      settings = new SimSettings(Duration.ofSeconds(coldStart), Duration.ofSeconds(spread), SimSettings.DEFAULTS.claimTime(), seed, warm);
       for (String p : policies) {
         chosen.add(Policies.byName(p.trim(), settings));
       }

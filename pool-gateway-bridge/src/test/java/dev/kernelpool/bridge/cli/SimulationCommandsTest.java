@@ -64,6 +64,15 @@ class SimulationCommandsTest {
     assertThat(policies.get(2).path("hit_rate").asDouble()).isPositive();
     assertThat(policies.get(2).path("quota_violations").asLong()).isZero();
     assertThat(Files.readString(report)).contains("adaptive").contains("config");
+
+    Run fuller = run("simulate", "--trace", dir.resolve("trace.csv").toString(), "--quotas", dir.resolve("quotas.csv").toString(),
+        "--policy", "seed", "--footprint", "cpu=1,memory=2Gi", "--json");
+    assertThat(fuller.code()).as(fuller.err()).isZero();
+    JsonNode seedFull = new ObjectMapper().readTree(fuller.out()).path("policies").get(0);
+    double perKernelHourSmall = policies.get(0).path("idle_cpu_hours").asDouble() / policies.get(0).path("idle_kernel_hours").asDouble();
+    double perKernelHourFull = seedFull.path("idle_cpu_hours").asDouble() / seedFull.path("idle_kernel_hours").asDouble();
+    assertThat(perKernelHourSmall).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(perKernelHourFull).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
   }
 
   @Test
@@ -91,6 +100,10 @@ class SimulationCommandsTest {
     Run config = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--config", badConfig.toString());
     assertThat(config.code()).isEqualTo(2);
     assertThat(config.err()).contains("policy.sizing: must be horizon or marginal");
+
+    Run footprint = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--footprint", "cpu=lots");
+    assertThat(footprint.code()).isEqualTo(2);
+    assertThat(footprint.err()).contains("lots");
 
     Run scale = run("generate", "--scenario", "diurnal", "--scale", "0", "--out", dir.toString());
     assertThat(scale.code()).isEqualTo(2);

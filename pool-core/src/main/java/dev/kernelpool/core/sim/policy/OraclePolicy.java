@@ -17,6 +17,12 @@ import java.util.List;
  * lower bound other policies are measured against.
  */
 public final class OraclePolicy implements SimPolicy {
+  private final FootprintRule footprint;
+
+  public OraclePolicy(FootprintRule footprint) {
+    this.footprint = footprint;
+  }
+
   @Override
   public String name() {
     return "oracle";
@@ -24,7 +30,7 @@ public final class OraclePolicy implements SimPolicy {
 
   @Override
   public Resources footprint(PoolProfile profile) {
-    return FootprintRule.DEFAULTS.footprintOf(profile);
+    return footprint.footprintOf(profile);
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.plan.QuietRefill;
 import dev.kernelpool.core.plan.SmallQuotaRule;
-import dev.kernelpool.core.quota.FootprintRule;
 import dev.kernelpool.core.sim.SimSettings;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +25,9 @@ public final class Policies {
     return switch (name) {
       case "none" -> new NoPoolPolicy();
       case "static" -> new StaticPolicy(1);
-      case "seed" -> seed();
+      case "seed" -> seed(settings);
       case "adaptive" -> adaptive(settings);
-      case "oracle" -> new OraclePolicy();
+      case "oracle" -> new OraclePolicy(settings.footprint());
       default -> throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", names()) + ")");
     };
   }
@@ -37,10 +36,10 @@ public final class Policies {
    * The design talk's policy: plans every 5 minutes, 10%/95% rules, launch-frequency ranking over
    * a week, TTL, small footprint; no small-quota rule.
    */
-  public static SimPolicy seed() {
+  public static SimPolicy seed(SimSettings settings) {
     PoolPolicy policy = PoolPolicy.DEFAULTS
         .withSmallQuota(new SmallQuotaRule(false, 1))
-        .withFootprint(FootprintRule.DEFAULTS)
+        .withFootprint(settings.footprint())
         .withDemand(new DemandRules(Duration.ofMinutes(15), 0));
     return new PlannerPolicy("seed", policy, new LaunchFrequencyForecaster(Duration.ofDays(7)),
         Optional.of(Duration.ofMinutes(5)), false);
@@ -61,7 +60,7 @@ public final class Policies {
   public static SimPolicy adaptive(SimSettings settings) {
     PoolPolicy policy = PoolPolicy.DEFAULTS
         .withSmallQuota(new SmallQuotaRule(true, 1))
-        .withFootprint(FootprintRule.DEFAULTS)
+        .withFootprint(settings.footprint())
         .withDemand(adaptiveDemand(settings.coldStart()));
     return new PlannerPolicy("adaptive", policy, SeasonalForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
   }
