@@ -90,15 +90,19 @@ public final class ClaimService {
         }
         PoolKernel kernel = taken.get();
         try {
-          backend.bind(kernel, request.kernelId());
-        } catch (KernelLostException e) {
-          LOG.debug("pool kernel {} was claimed elsewhere; trying the next", kernel.id());
-          connections.close(kernel.id());
-          continue;
-        } catch (BackendException e) {
-          return failed(kernel, request, "bind", e);
+          try {
+            backend.bind(kernel, request.kernelId());
+          } catch (KernelLostException e) {
+            LOG.debug("pool kernel {} was claimed elsewhere; trying the next", kernel.id());
+            connections.close(kernel.id());
+            continue;
+          } catch (BackendException e) {
+            return failed(kernel, request, "bind", e);
+          }
+          return handOver(kernel, request, start);
+        } finally {
+          registry.claimEnded(kernel.id());
         }
-        return handOver(kernel, request, start);
       }
       return miss(profile.namespace(), profile.kernelspec(), "contended",
           "every warm kernel tried was claimed by another replica first");

@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every kernel of the pool, by id. All state lives here, under one lock: a warm kernel leaves the
@@ -19,6 +21,8 @@ import java.util.Optional;
  */
 public final class WarmKernelRegistry {
   private final Map<String, PoolKernel> kernels = new HashMap<>();
+  /** Kernels a claim here took and has not finished with: not adopted again meanwhile. */
+  private final Set<String> claiming = new HashSet<>();
 
   /** Registers a kernel that is being started. */
   public synchronized void addStarting(String id, PoolProfile profile, Instant createdAt) {
@@ -53,26 +57,38 @@ public final class WarmKernelRegistry {
 
   /**
    * Adds a kernel another replica made warm (Kubernetes: a warm pool pod seen by the informer).
-   * Returns false when the registry knows it already.
+   * Returns false when the registry knows it already, or a claim here has taken it and not yet
+   * finished: the informer may still show it warm until the claim's own change arrives.
    */
   public synchronized boolean adoptWarm(PoolKernel kernel) {
     if (kernel.state() != MemberState.WARM || kernel.launch().isEmpty()) {
       throw new IllegalArgumentException("only a warm kernel with its connection info can be adopted");
+    }
+    if (claiming.contains(kernel.id())) {
+      return false;
     }
     return kernels.putIfAbsent(kernel.id(), kernel) == null;
   }
 
   /**
    * Atomically takes the oldest warm kernel of exactly {@code profile} out of the pool. The caller
-   * owns it from then on.
+   * owns it from then on, and calls {@link #claimEnded} when its claim is over.
    */
   public synchronized Optional<PoolKernel> take(PoolProfile profile) {
     Optional<PoolKernel> oldest =
         kernels.values().stream()
             .filter(k -> k.state() == MemberState.WARM && k.profile().equals(profile))
             .min(Comparator.comparing(PoolKernel::createdAt).thenComparing(PoolKernel::id));
-    oldest.ifPresent(k -> kernels.remove(k.id()));
+    oldest.ifPresent(k -> {
+      kernels.remove(k.id());
+      claiming.add(k.id());
+    });
     return oldest;
+  }
+
+  /** The claim of a kernel taken with {@link #take} is over, won or lost. */
+  public synchronized void claimEnded(String id) {
+    claiming.remove(id);
   }
 
   /** Marks a kernel as being deleted; returns it unless it was already gone or terminating. */

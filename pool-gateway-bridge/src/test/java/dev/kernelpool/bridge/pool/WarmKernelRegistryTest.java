@@ -54,6 +54,18 @@ class WarmKernelRegistryTest {
   }
 
   @Test
+  void aKernelBeingClaimedIsNotAdoptedAgainFromAStaleWarmView() {
+    WarmKernelRegistry r = warm(1, PY);
+    PoolKernel k = r.take(PY).orElseThrow();
+
+    // The informer may still show the pod warm while the claim's own change is on its way.
+    assertThat(r.adoptWarm(k)).isFalse();
+    assertThat(r.get(k.id())).isEmpty();
+    r.claimEnded(k.id());
+    assertThat(r.adoptWarm(k)).isTrue();
+  }
+
+  @Test
   void aKernelIsWarmOnlyAfterItsLaunchReportAndNeverTwice() {
     WarmKernelRegistry r = new WarmKernelRegistry();
     r.addStarting("a", PY, T0);
