@@ -1,5 +1,6 @@
 package dev.kernelpool.core.forecast;
 
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchHistory;
 import dev.kernelpool.core.snapshot.LaunchSeries;
 import dev.kernelpool.core.snapshot.PoolProfile;
@@ -50,6 +51,14 @@ public final class ProfileRanking {
 
   /** The candidates ranked by forecast demand, highest first. */
   public List<RankedProfile> rank(List<Candidate> candidates, Instant now) {
+    return rank(candidates, now, KernelspecPopularity.NONE);
+  }
+
+  /**
+   * The candidates ranked by forecast demand, highest first; equal forecasts by how often their
+   * kernelspec is launched across the cluster, most first, then by name.
+   */
+  public List<RankedProfile> rank(List<Candidate> candidates, Instant now, KernelspecPopularity popularity) {
     List<RankedProfile> ranked = new ArrayList<>(candidates.size());
     for (Candidate c : candidates) {
       PoolProfile p = c.profile();
@@ -60,7 +69,13 @@ public final class ProfileRanking {
       }
       ranked.add(new RankedProfile(p, expected, expected / hoursPerHorizon));
     }
-    ranked.sort(ORDER);
+    if (popularity.launches().isEmpty()) {
+      ranked.sort(ORDER);
+    } else {
+      ranked.sort(Comparator.comparingDouble(RankedProfile::expectedLaunches).reversed()
+          .thenComparing(r -> -popularity.of(r.profile().kernelspec()))
+          .thenComparing(ORDER));
+    }
     return ranked;
   }
 }

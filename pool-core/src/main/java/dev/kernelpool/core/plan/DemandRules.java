@@ -15,18 +15,22 @@ import java.util.Objects;
  *     earn theirs
  * @param sizing how a forecast becomes a number of kernels
  * @param quietRefill when quiet profiles are refilled after a launch
+ * @param popularTiesFirst profiles forecast alike rank by how often their kernelspec is launched
+ *     across the cluster (a namespace with a launch of python3 and one of ir keeps the kernelspec
+ *     most launched elsewhere), not by name
  */
 public record DemandRules(
     Duration horizon,
     double minLaunchesPerHour,
     double topMinLaunchesPerHour,
     PoolSizing sizing,
-    QuietRefill quietRefill) {
+    QuietRefill quietRefill,
+    boolean popularTiesFirst) {
   public static final DemandRules DEFAULTS = new DemandRules(Duration.ofMinutes(15), 0.0);
 
   /** The talk's sizing: cover the launches expected within the horizon. */
   public DemandRules(Duration horizon, double minLaunchesPerHour) {
-    this(horizon, minLaunchesPerHour, minLaunchesPerHour, new PoolSizing.CoverHorizon(), QuietRefill.NONE);
+    this(horizon, minLaunchesPerHour, minLaunchesPerHour, new PoolSizing.CoverHorizon(), QuietRefill.NONE, false);
   }
 
   /** The threshold for the profile ranked {@code rank} (0 = top) in its namespace. */

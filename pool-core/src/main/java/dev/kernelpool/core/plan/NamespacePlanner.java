@@ -10,6 +10,7 @@ import dev.kernelpool.core.forecast.RankedProfile;
 import dev.kernelpool.core.quota.NamespaceBudget;
 import dev.kernelpool.core.quota.QuotaBudget;
 import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchSeries;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.core.snapshot.NamespaceState;
@@ -90,7 +91,8 @@ final class NamespacePlanner {
       return new NamespacePlan(ns.name(), eligibility, Optional.empty(), List.of(), actions);
     }
 
-    List<RankedProfile> ranked = ranking.rank(candidates(ns, groups, now), now);
+    List<RankedProfile> ranked = ranking.rank(candidates(ns, groups, now), now,
+        policy.demand().popularTiesFirst() ? ns.popularity() : KernelspecPopularity.NONE);
     List<PoolMember> deletedMembers = deleteExpired(groups, now, actions);
     NamespaceBudget b = budget.get();
     Room[] rooms = Room.of(b.poolCap(), b.usageRoom());

@@ -4,6 +4,7 @@ import dev.kernelpool.core.plan.PlanAction;
 import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.sim.policy.SimPolicy;
 import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchHistory;
 import dev.kernelpool.core.snapshot.LaunchSeries;
 import dev.kernelpool.core.snapshot.MemberState;
@@ -58,6 +59,10 @@ public final class Simulation {
   private double idleCpuMilliMs;
   private double idleMemoryMilliMs;
   private double peakQuotaUse;
+  /** Launches per kernelspec across the cluster so far, and the view planners see, rebuilt at most once a simulated minute. */
+  private final Map<String, Long> kernelspecLaunches = new TreeMap<>();
+  private KernelspecPopularity popularity = KernelspecPopularity.NONE;
+  private long popularityDueAt = Long.MIN_VALUE;
   private final List<Integer> hourlyLaunches = new ArrayList<>();
   private final List<Integer> hourlyPool = new ArrayList<>();
 
@@ -201,6 +206,7 @@ public final class Simulation {
   private double launch(Launch l, PoolProfile profile) {
     Ns ns = namespaces.get(l.namespace());
     record(ns, profile);
+    kernelspecLaunches.merge(l.kernelspec(), 1L, Long::sum);
     ArrayDeque<Member> ready = ns.warm.get(profile);
     double wait;
     if (ready != null && !ready.isEmpty()) {
@@ -282,7 +288,11 @@ public final class Simulation {
     }
     Optional<Quota> quota = ns.hard.map(h -> new Quota(h, Resources.ofSortedMilli(QUOTA_NAMES,
         new long[] {ns.userCpu + ns.poolCpu, ns.userMemory + ns.poolMemory, ns.userPods + ns.poolPods})));
-    NamespaceState state = new NamespaceState(ns.name, Map.of(), quota, ns.memberViews, ns.history, ns.profiles);
+    if (now >= popularityDueAt) {
+      popularity = new KernelspecPopularity(kernelspecLaunches);
+      popularityDueAt = now + 60_000;
+    }
+    NamespaceState state = new NamespaceState(ns.name, Map.of(), quota, ns.memberViews, ns.history, ns.profiles, popularity);
     for (PlanAction a : policy.decide(state, Instant.ofEpochMilli(now))) {
       if (a instanceof PlanAction.Create c) {
         for (int k = 0; k < c.count(); k++) {

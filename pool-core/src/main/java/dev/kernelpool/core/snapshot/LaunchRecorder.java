@@ -55,6 +55,11 @@ public final class LaunchRecorder {
     return new LaunchHistory(out);
   }
 
+  /** Launches per kernelspec across every namespace within the window before {@code now}. */
+  public KernelspecPopularity popularity(Instant now) {
+    return KernelspecPopularity.count(export(now));
+  }
+
   /** Every profile's launches within the window before {@code now}: what is persisted. */
   public synchronized Map<PoolProfile, LaunchSeries> export(Instant now) {
     long cutoff = now.minus(window).toEpochMilli();

@@ -21,12 +21,24 @@ public record NamespaceState(
     Optional<Quota> quota,
     List<PoolMember> members,
     LaunchHistory history,
-    List<PoolProfile> declaredProfiles) {
+    List<PoolProfile> declaredProfiles,
+    KernelspecPopularity popularity) {
 
   /** A namespace without declared profiles. */
   public NamespaceState(
       String name, Map<String, String> labels, Optional<Quota> quota, List<PoolMember> members, LaunchHistory history) {
     this(name, labels, quota, members, history, List.of());
+  }
+
+  /** A namespace planned without what the rest of the cluster launches. */
+  public NamespaceState(
+      String name,
+      Map<String, String> labels,
+      Optional<Quota> quota,
+      List<PoolMember> members,
+      LaunchHistory history,
+      List<PoolProfile> declaredProfiles) {
+    this(name, labels, quota, members, history, declaredProfiles, KernelspecPopularity.NONE);
   }
 
   public NamespaceState {
@@ -37,6 +49,7 @@ public record NamespaceState(
     Objects.requireNonNull(quota, "quota");
     members = List.copyOf(members);
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(popularity, "popularity");
     declaredProfiles = declaredProfiles.size() < 2
         ? List.copyOf(declaredProfiles)
         : List.copyOf(new java.util.LinkedHashSet<>(declaredProfiles));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchHistory;
 import dev.kernelpool.core.snapshot.LaunchSeries;
 import dev.kernelpool.core.snapshot.PoolProfile;
@@ -29,6 +30,24 @@ class ProfileRankingTest {
       t[i] = NOW.minus(spacing.multipliedBy(i + 1)).toEpochMilli();
     }
     return LaunchSeries.ofEpochMillis(t);
+  }
+
+  @Test
+  void tiesGoToTheKernelspecTheClusterLaunchesMostWhenPopularityIsGiven() {
+    var ranking = new ProfileRanking(new LaunchFrequencyForecaster(Duration.ofDays(1)), Duration.ofHours(1));
+    List<ProfileRanking.Candidate> tied = List.of(
+        new ProfileRanking.Candidate(A, launches(1, Duration.ofMinutes(10))),
+        new ProfileRanking.Candidate(B, launches(1, Duration.ofMinutes(20))),
+        new ProfileRanking.Candidate(C, launches(2, Duration.ofMinutes(10))));
+    var popularity = KernelspecPopularity.count(Map.of(
+        PoolProfile.of("elsewhere", "b", "img", Resources.parse("cpu=1")), launches(60, Duration.ofMinutes(1)),
+        PoolProfile.of("elsewhere", "a", "img", Resources.parse("cpu=1")), launches(25, Duration.ofMinutes(1))));
+
+    assertThat(popularity.of("b")).isEqualTo(60);
+    assertThat(popularity.of("unknown")).isZero();
+    // The forecast ranks first; popularity only orders equal forecasts; without it, names do.
+    assertThat(ranking.rank(tied, NOW, popularity)).extracting(RankedProfile::profile).containsExactly(C, B, A);
+    assertThat(ranking.rank(tied, NOW)).extracting(RankedProfile::profile).containsExactly(C, A, B);
   }
 
   @Test

@@ -130,10 +130,10 @@ class PlannerTest {
 
     // python3 (4/h) is top and passes 2/h; ir (3/h) misses 5/h. A second python3 kernel would add
     // 4 * (B(1) - B(2)) = 0.35 warm launches an hour at a load of 0.1: not worth 3.
-    PoolPolicy policy = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 5, 2, marginal, QuietRefill.NONE));
+    PoolPolicy policy = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 5, 2, marginal, QuietRefill.NONE, false));
     assertThat(describe(planOne(policy, ns))).containsExactly("create 1 python3 BELOW_TARGET");
 
-    PoolPolicy everyProfile = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 0, 0, marginal, QuietRefill.NONE));
+    PoolPolicy everyProfile = POLICY.withDemand(new DemandRules(Duration.ofHours(1), 0, 0, marginal, QuietRefill.NONE, false));
     assertThat(describe(planOne(everyProfile, ns)))
         .containsExactly("create 1 python3 BELOW_TARGET", "create 1 ir BELOW_TARGET");
   }
@@ -142,7 +142,7 @@ class PlannerTest {
   void aQuietProfileIsRefilledAWhileAfterItsLastLaunchABusyOneAtOnce() {
     QuietRefill quiet = new QuietRefill(Duration.ofMinutes(5), 2);
     PoolPolicy policy = POLICY.withDemand(
-        new DemandRules(Duration.ofHours(1), 0, 0, new PoolSizing.MarginalValue(Duration.ofSeconds(90), 3), quiet));
+        new DemandRules(Duration.ofHours(1), 0, 0, new PoolSizing.MarginalValue(Duration.ofSeconds(90), 3), quiet, false));
 
     // python3: 1 launch in the last hour, a minute ago, below 2/h: waits. ir: 3 an hour, at once.
     var justLaunched = namespace("team-a").quota("cpu=100", "").launchedAgo(PY, Duration.ofMinutes(1)).launchesLastHour(R, 3);

@@ -53,7 +53,7 @@ class PoolSizingTest {
     assertThatThrownBy(() -> new PoolSizing.MarginalValue(REFILL, Double.NaN)).hasMessageContaining("minHitsPerIdleHour");
     assertThatThrownBy(() -> new QuietRefill(Duration.ofMinutes(-1), 1)).hasMessageContaining("quietRefillDelay");
     assertThatThrownBy(() -> new QuietRefill(Duration.ofMinutes(1), -1)).hasMessageContaining("quietLaunchesPerHour");
-    assertThatThrownBy(() -> new DemandRules(Duration.ofMinutes(7), 0.01, -1, new PoolSizing.CoverHorizon(), QuietRefill.NONE))
+    assertThatThrownBy(() -> new DemandRules(Duration.ofMinutes(7), 0.01, -1, new PoolSizing.CoverHorizon(), QuietRefill.NONE, false))
         .hasMessageContaining("topMinLaunchesPerHour");
   }
 }

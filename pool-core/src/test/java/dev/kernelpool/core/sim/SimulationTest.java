@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SimulationTest {
   private static final Scenario.Generated DIURNAL = new TraceGenerator(1).generate(Scenario.DIURNAL);
@@ -58,10 +58,10 @@ class SimulationTest {
     assertThat(run(NEAR_QUOTA, "static").quotaViolations()).isPositive();
   }
 
-  @ParameterizedTest
-  @EnumSource(value = Scenario.class, names = {"DIURNAL", "WEEKLY", "CLASS", "NEAR_QUOTA", "LONG_TAIL"})
-  void adaptiveServesMoreLaunchesWarmThanTheTalksPolicyForLessIdleTime(Scenario scenario) {
-    Scenario.Generated g = new TraceGenerator(1).generate(scenario);
+  @ParameterizedTest(name = "{0} seed {1}")
+  @CsvSource({"DIURNAL,1", "WEEKLY,1", "CLASS,1", "NEAR_QUOTA,1", "LONG_TAIL,1", "DIURNAL,2", "CLASS,2", "NEAR_QUOTA,2", "LONG_TAIL,2"})
+  void adaptiveServesMoreLaunchesWarmThanTheTalksPolicyForLessIdleTime(Scenario scenario, long traceSeed) {
+    Scenario.Generated g = new TraceGenerator(traceSeed).generate(scenario);
     SimResult seed = run(g, "seed");
     SimResult adaptive = run(g, "adaptive");
 

@@ -88,7 +88,7 @@ public record SidecarConfig(
       "startTimeout", "horizon", "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour",
       "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback",
       "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour",
-      "quietRefillDelay", "quietLaunchesPerHour"};
+      "quietRefillDelay", "quietLaunchesPerHour", "popularTiesFirst"};
 
   /** The configured demand forecaster. */
   public DemandForecaster demandForecaster() {
@@ -242,7 +242,8 @@ public record SidecarConfig(
       default -> throw new ConfigException("policy.sizing: must be horizon or marginal, got '" + sizing + "'");
     };
     QuietRefill quiet = new QuietRefill(p.duration("quietRefillDelay", Duration.ZERO), p.decimal("quietLaunchesPerHour", 0));
-    return new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), min, p.decimal("topMinLaunchesPerHour", min), rule, quiet);
+    return new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), min, p.decimal("topMinLaunchesPerHour", min), rule, quiet,
+        p.bool("popularTiesFirst", false));
   }
 
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {

@@ -8,6 +8,7 @@ import dev.kernelpool.bridge.kernel.KernelTimeoutException;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.metrics.PoolMetrics;
 import dev.kernelpool.bridge.pool.KernelConnections;
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
@@ -160,11 +161,12 @@ public final class PoolController implements AutoCloseable {
     try {
       Instant now = clock.instant();
       List<NamespaceState> namespaces = new ArrayList<>();
+      KernelspecPopularity popularity = launches.popularity(now);
       for (NamespaceView ns : backend.namespaces()) {
         namespaces.add(
             new NamespaceState(
                 ns.name(), ns.labels(), ns.quota(), registry.members(ns.name()), launches.history(ns.name(), now),
-                ns.declaredProfiles()));
+                ns.declaredProfiles(), popularity));
       }
       Plan plan = planner.plan(new ClusterSnapshot(namespaces), now);
       lastPlan.set(Optional.of(plan));

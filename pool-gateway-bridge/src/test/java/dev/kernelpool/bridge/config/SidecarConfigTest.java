@@ -44,7 +44,7 @@ class SidecarConfigTest {
   void theSimulatorsAdaptivePolicyIsAConfiguration() {
     SidecarConfig c = SidecarConfig.parseYaml("""
         policy:
-          forecaster: seasonal
+          forecaster: combined
           sizing: marginal
           horizon: 7m
           minLaunchesPerHour: 0.01
@@ -53,9 +53,10 @@ class SidecarConfigTest {
           refill: 90s
           quietRefillDelay: 5m
           quietLaunchesPerHour: 0.025
+          popularTiesFirst: true
         """);
 
-    assertThat(c.forecaster()).isEqualTo("seasonal");
+    assertThat(c.forecaster()).isEqualTo("combined");
     assertThat(c.policy().demand()).isEqualTo(dev.kernelpool.core.sim.policy.Policies.adaptiveDemand(Duration.ofSeconds(90)));
     assertThat(SidecarConfig.defaults().policy().demand().sizing()).isInstanceOf(dev.kernelpool.core.plan.PoolSizing.CoverHorizon.class);
     assertThat(SidecarConfig.defaults().forecaster()).isEqualTo("frequency");

@@ -2,6 +2,7 @@ package dev.kernelpool.k8s.cluster;
 
 import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.snapshot.ClusterSnapshot;
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.core.snapshot.NamespaceState;
 import dev.kernelpool.core.snapshot.PoolMember;
@@ -50,6 +51,7 @@ public final class SnapshotBuilder {
           .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
     }
     List<NamespaceState> out = new ArrayList<>();
+    KernelspecPopularity popularity = launches.popularity(now);
     for (V1Namespace ns : cache.namespaces()) {
       String name = ns.getMetadata().getName();
       if (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())) {
@@ -57,7 +59,7 @@ public final class SnapshotBuilder {
       }
       Map<String, String> labels = ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
       out.add(new NamespaceState(name, labels, quota(name), members.getOrDefault(name, List.of()),
-          launches.history(name, now), declared.apply(name)));
+          launches.history(name, now), declared.apply(name), popularity));
     }
     return new ClusterSnapshot(out);
   }

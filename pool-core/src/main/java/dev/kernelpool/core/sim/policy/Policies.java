@@ -1,5 +1,6 @@
 package dev.kernelpool.core.sim.policy;
 
+import dev.kernelpool.core.forecast.CombinedForecaster;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.forecast.SeasonalForecaster;
 import dev.kernelpool.core.plan.DemandRules;
@@ -62,12 +63,12 @@ public final class Policies {
         .withSmallQuota(new SmallQuotaRule(true, 1))
         .withFootprint(settings.footprint())
         .withDemand(adaptiveDemand(settings.coldStart()));
-    return new PlannerPolicy("adaptive", policy, SeasonalForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+    return new PlannerPolicy("adaptive", policy, CombinedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
   }
 
   /** The adaptive policy's demand rules for a refill (pool start) time. */
   public static DemandRules adaptiveDemand(Duration refill) {
     return new DemandRules(Duration.ofMinutes(7), 0.01, 0.005, new PoolSizing.MarginalValue(refill, 3),
-        new QuietRefill(Duration.ofMinutes(5), 0.025));
+        new QuietRefill(Duration.ofMinutes(5), 0.025), true);
   }
 }
