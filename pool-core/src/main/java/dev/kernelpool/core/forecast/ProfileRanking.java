@@ -23,6 +23,14 @@ public final class ProfileRanking {
           .thenComparing(r -> r.profile().image())
           .thenComparing(r -> r.profile().canonical());
 
+  private record Popular(RankedProfile ranked, long launches) {}
+
+  private static final Comparator<Popular> BY_POPULARITY =
+      Comparator.comparingDouble((Popular p) -> p.ranked().expectedLaunches())
+          .reversed()
+          .thenComparing(Comparator.comparingLong(Popular::launches).reversed())
+          .thenComparing(Popular::ranked, ORDER);
+
   private final DemandForecaster forecaster;
   private final Duration horizon;
   private final double hoursPerHorizon;
@@ -69,13 +77,17 @@ public final class ProfileRanking {
       }
       ranked.add(new RankedProfile(p, expected, expected / hoursPerHorizon));
     }
-    if (popularity.launches().isEmpty()) {
+    if (popularity.launches().isEmpty() || ranked.size() < 2) {
       ranked.sort(ORDER);
-    } else {
-      ranked.sort(Comparator.comparingDouble(RankedProfile::expectedLaunches).reversed()
-          .thenComparing(r -> -popularity.of(r.profile().kernelspec()))
-          .thenComparing(ORDER));
+      return ranked;
     }
+    List<Popular> keyed = new ArrayList<>(ranked.size());
+    for (RankedProfile r : ranked) {
+      keyed.add(new Popular(r, popularity.of(r.profile().kernelspec())));
+    }
+    keyed.sort(BY_POPULARITY);
+    ranked.clear();
+    keyed.forEach(k -> ranked.add(k.ranked()));
     return ranked;
   }
 }
