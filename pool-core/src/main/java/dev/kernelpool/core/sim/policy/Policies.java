@@ -47,16 +47,16 @@ public final class Policies {
   }
 
   /**
-   * Ours: plans after every launch (the watch-triggered refill) and every 5 minutes. Forecasts
-   * each profile with {@link SeasonalForecaster#defaults()} (the same time of day on earlier days
-   * of the same kind, shrunk toward the profile's average, plus a trend for surprises) over 7
-   * minutes. Sizes by marginal value ({@link PoolSizing.MarginalValue}): a profile's first warm
-   * kernel from 0.01 launches/h (0.005 for the namespace's top profile, so every namespace in use
-   * keeps one), each further kernel only while it adds 3 warm launches an hour given a refill of
-   * the modelled start time; profiles forecast below 0.025 launches/h (one in 40 hours) refilled 5
-   * minutes after their last launch, the rest at once. Small footprint; pools for small quotas.
-   * Chosen by a sweep
-   * (docs/simulator.md).
+   * Ours: plans after every launch (the watch-triggered refill) and every 5 minutes. Forecasts with
+   * {@link CombinedForecaster#defaults()}: the larger of {@link SeasonalForecaster#defaults()} (the
+   * same time of day on earlier days of the same kind, shrunk toward the profile's average, plus a
+   * trend for surprises) and the week's launch frequency, over 7 minutes. Sizes by marginal value
+   * ({@link PoolSizing.MarginalValue}): a profile's first warm kernel from 0.01 launches/h (0.005
+   * for the namespace's top profile, so every namespace in use keeps one), each further kernel only
+   * while it adds 3 warm launches an hour given a refill of the modelled start time; profiles below
+   * 0.025 launches/h (one in 40 hours) are refilled 5 minutes after their last launch, the rest at
+   * once; equal forecasts rank by their kernelspec's launches across the cluster. Small footprint;
+   * pools for small quotas. Chosen by a sweep (docs/simulator.md).
    */
   public static SimPolicy adaptive(SimSettings settings) {
     PoolPolicy policy = PoolPolicy.DEFAULTS
