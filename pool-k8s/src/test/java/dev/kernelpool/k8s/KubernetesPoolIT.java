@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kernelpool.core.evict.LifecycleRules;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelpool.core.plan.DemandRules;
+import dev.kernelpool.core.plan.PoolSizing;
+import dev.kernelpool.core.plan.QuietRefill;
+import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.LaunchSeries;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import dev.kernelpool.k8s.history.HistoryCodec;
+import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
+import java.time.Instant;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
@@ -252,6 +262,45 @@ class KubernetesPoolIT {
     Set<String> out = new java.util.TreeSet<>();
     poolPods().forEach(p -> out.add(p.path("metadata").path("name").asText()));
     return out;
+  }
+
+  /** A saved launch history of the pool "kp" in {@code namespace}, as the leader persists it. */
+  private void savedHistory(String namespace, Map<PoolProfile, LaunchSeries> launches) {
+    ObjectNode cm = new ObjectMapper().createObjectNode();
+    cm.putObject("metadata").put("name", "kp-history")
+        .putObject("labels").put(PoolLabels.MANAGED_BY, PoolLabels.MANAGER).put(PoolLabels.POOL, "kp");
+    cm.putObject("data").put(LaunchHistoryKeeper.DATA_KEY, HistoryCodec.encode(Instant.now(), launches));
+    server.create(ResourceType.CONFIG_MAPS, namespace, cm.toString());
+  }
+
+  private static LaunchSeries hoursAgo(int... hours) {
+    long[] t = new long[hours.length];
+    for (int i = 0; i < hours.length; i++) {
+      t[i] = Instant.now().minus(Duration.ofHours(hours[hours.length - 1 - i])).toEpochMilli();
+    }
+    return LaunchSeries.ofEpochMillis(t);
+  }
+
+  @Test
+  void aSmallNamespaceWithTiedProfilesKeepsTheKernelspecTheClusterLaunchesMost() {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    server.createNamespace("team-b", Map.of());
+    server.createQuota("team-b", "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "10"));
+    Resources small = Resources.parse("cpu=1,memory=1Gi");
+    savedHistory(PoolTestbed.NS, Map.of(PoolTestbed.PYTHON, hoursAgo(1, 2, 3, 4, 5, 6, 7, 8)));
+    // team-b launched python3 and ir once each: a tie, and room (10% of 10 pods) for one kernel.
+    savedHistory("team-b", Map.of(
+        PoolProfile.of("team-b", "python3", "python:3.12", small), hoursAgo(30),
+        PoolProfile.of("team-b", "ir", "r:4", small), hoursAgo(30)));
+    DemandRules rules = new DemandRules(Duration.ofMinutes(15), 0, 0, new PoolSizing.CoverHorizon(), QuietRefill.NONE, true);
+
+    bed.start("replica-0", PoolPolicy.DEFAULTS.withDemand(rules));
+
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> server.list(ResourceType.PODS, "team-b", PoolLabels.poolSelector("kp")).size() == 1);
+    ObjectNode pod = server.list(ResourceType.PODS, "team-b", PoolLabels.poolSelector("kp")).get(0);
+    // By name, ir would win the tie; the cluster launched python3 nine times.
+    assertThat(label(pod, PoolLabels.KERNELSPEC)).isEqualTo("python3");
   }
 
   @Test
