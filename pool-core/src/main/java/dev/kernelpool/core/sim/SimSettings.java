@@ -2,6 +2,7 @@ package dev.kernelpool.core.sim;
 
 import dev.kernelpool.core.quota.FootprintRule;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The modelled world.
@@ -19,7 +20,7 @@ public record SimSettings(Duration coldStart, Duration coldStartSpread, Duration
       new SimSettings(Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMillis(60), 1, FootprintRule.DEFAULTS);
 
   public SimSettings {
-    java.util.Objects.requireNonNull(footprint, "footprint");
+    Objects.requireNonNull(footprint, "footprint");
     if (coldStart.isNegative() || coldStart.isZero() || coldStartSpread.isNegative()
         || coldStartSpread.compareTo(coldStart) >= 0 || claimTime.isNegative()) {
       throw new IllegalArgumentException("simulation: need 0 <= spread < coldStart and claimTime >= 0");

@@ -3,6 +3,8 @@ package dev.kernelpool.bridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kernelpool.core.plan.PoolSizing;
+import dev.kernelpool.core.sim.policy.Policies;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,8 +59,8 @@ class SidecarConfigTest {
         """);
 
     assertThat(c.forecaster()).isEqualTo("combined");
-    assertThat(c.policy().demand()).isEqualTo(dev.kernelpool.core.sim.policy.Policies.adaptiveDemand(Duration.ofSeconds(90)));
-    assertThat(SidecarConfig.defaults().policy().demand().sizing()).isInstanceOf(dev.kernelpool.core.plan.PoolSizing.CoverHorizon.class);
+    assertThat(c.policy().demand()).isEqualTo(Policies.adaptiveDemand(Duration.ofSeconds(90)));
+    assertThat(SidecarConfig.defaults().policy().demand().sizing()).isInstanceOf(PoolSizing.CoverHorizon.class);
     assertThat(SidecarConfig.defaults().forecaster()).isEqualTo("frequency");
   }
 
