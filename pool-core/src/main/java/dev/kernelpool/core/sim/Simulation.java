@@ -109,6 +109,7 @@ public final class Simulation {
     final Map<PoolProfile, ArrayDeque<Member>> warm = new HashMap<>();
     final Map<PoolProfile, long[]> launchTimes = new LinkedHashMap<>();
     final Map<PoolProfile, Integer> launchCounts = new HashMap<>();
+    /** Every profile the trace launches here: what an operator would declare (the static policy's kernelspecs). */
     final List<PoolProfile> profiles = new ArrayList<>();
     /** Rebuilt only after a launch: views over the launch arrays stay valid until then. */
     LaunchHistory history;
@@ -260,8 +261,16 @@ public final class Simulation {
         }
       }
       case TICK -> {
-        for (Ns ns : namespaces.values()) {
-          decide(ns);
+        // Plans are pure, so every namespace is planned at once (in parallel where the policy can);
+        // they are applied one after the other in namespace order, as start times are drawn.
+        List<Ns> all = new ArrayList<>(namespaces.values());
+        List<NamespaceState> states = new ArrayList<>(all.size());
+        for (Ns ns : all) {
+          states.add(state(ns));
+        }
+        List<List<PlanAction>> decisions = policy.decideAll(states, Instant.ofEpochMilli(now));
+        for (int i = 0; i < all.size(); i++) {
+          apply(all.get(i), decisions.get(i));
         }
         long next = now + policy.tick().orElseThrow().toMillis();
         if (next <= end) {
@@ -274,6 +283,11 @@ public final class Simulation {
   }
 
   private void decide(Ns ns) {
+    apply(ns, policy.decide(state(ns), Instant.ofEpochMilli(now)));
+  }
+
+  /** What a planner sees of {@code ns} now. */
+  private NamespaceState state(Ns ns) {
     if (ns.memberViews == null) {
       List<PoolMember> members = new ArrayList<>(ns.members.size());
       for (Member m : ns.members.values()) {
@@ -292,8 +306,11 @@ public final class Simulation {
       popularity = new KernelspecPopularity(kernelspecLaunches);
       popularityDueAt = now + 60_000;
     }
-    NamespaceState state = new NamespaceState(ns.name, Map.of(), quota, ns.memberViews, ns.history, ns.profiles, popularity);
-    for (PlanAction a : policy.decide(state, Instant.ofEpochMilli(now))) {
+    return new NamespaceState(ns.name, Map.of(), quota, ns.memberViews, ns.history, ns.profiles, popularity);
+  }
+
+  private void apply(Ns ns, List<PlanAction> actions) {
+    for (PlanAction a : actions) {
       if (a instanceof PlanAction.Create c) {
         for (int k = 0; k < c.count(); k++) {
           create(ns, c.profile());

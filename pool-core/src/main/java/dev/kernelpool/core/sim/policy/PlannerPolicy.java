@@ -1,16 +1,19 @@
 package dev.kernelpool.core.sim.policy;
 
 import dev.kernelpool.core.forecast.DemandForecaster;
+import dev.kernelpool.core.plan.NamespacePlan;
 import dev.kernelpool.core.plan.PlanAction;
 import dev.kernelpool.core.plan.Planner;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.ClusterSnapshot;
 import dev.kernelpool.core.snapshot.NamespaceState;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,5 +56,15 @@ public final class PlannerPolicy implements SimPolicy {
   @Override
   public List<PlanAction> decide(NamespaceState namespace, Instant now) {
     return planner.plan(namespace, now).actions();
+  }
+
+  /** The planner's whole-snapshot pass: large snapshots are planned in parallel. */
+  @Override
+  public List<List<PlanAction>> decideAll(List<NamespaceState> namespaces, Instant now) {
+    List<List<PlanAction>> out = new ArrayList<>(namespaces.size());
+    for (NamespacePlan plan : planner.plan(new ClusterSnapshot(namespaces), now).namespaces()) {
+      out.add(plan.actions());
+    }
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import dev.kernelpool.core.snapshot.NamespaceState;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,18 @@ public interface SimPolicy {
 
   /** The actions for one namespace now. */
   List<PlanAction> decide(NamespaceState namespace, Instant now);
+
+  /**
+   * The actions for each of {@code namespaces} (in name order) now, in the same order: what a
+   * timer pass asks. One namespace's decision must not depend on another's.
+   */
+  default List<List<PlanAction>> decideAll(List<NamespaceState> namespaces, Instant now) {
+    List<List<PlanAction>> out = new ArrayList<>(namespaces.size());
+    for (NamespaceState ns : namespaces) {
+      out.add(decide(ns, now));
+    }
+    return out;
+  }
 
   /** Pool kernels to create at fixed times, known in advance (only an oracle knows them). */
   default List<ScheduledCreate> schedule(List<Launch> trace, SimSettings settings) {
