@@ -2,13 +2,21 @@ package dev.kernelpool.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kernelpool.core.plan.PlanAction;
+import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.sim.policy.Policies;
+import dev.kernelpool.core.sim.policy.SimPolicy;
 import dev.kernelpool.core.sim.report.HtmlReport;
 import dev.kernelpool.core.sim.report.JsonReport;
 import dev.kernelpool.core.sim.trace.Scenario;
 import dev.kernelpool.core.sim.trace.TraceGenerator;
+import dev.kernelpool.core.snapshot.NamespaceState;
+import dev.kernelpool.core.snapshot.PoolProfile;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,6 +40,45 @@ class SimulationTest {
 
     assertThat(JsonReport.render(a)).isEqualTo(JsonReport.render(b));
     assertThat(HtmlReport.render("t", a)).isEqualTo(HtmlReport.render("t", b));
+  }
+
+  @Test
+  void timerPassesPlannedInParallelGiveWhatOneByOneGives() {
+    // 1,000 namespaces: the planner's snapshot path plans them in parallel.
+    Scenario.Generated g = new TraceGenerator(1).generate(Scenario.LONG_TAIL);
+    SimPolicy adaptive = Policies.byName("adaptive", SimSettings.DEFAULTS);
+    SimPolicy oneByOne = new SimPolicy() {
+      @Override
+      public String name() {
+        return adaptive.name();
+      }
+
+      @Override
+      public Optional<Duration> tick() {
+        return adaptive.tick();
+      }
+
+      @Override
+      public boolean reactive() {
+        return adaptive.reactive();
+      }
+
+      @Override
+      public Resources footprint(PoolProfile profile) {
+        return adaptive.footprint(profile);
+      }
+
+      @Override
+      public List<PlanAction> decide(NamespaceState namespace, Instant now) {
+        return adaptive.decide(namespace, now);
+      }
+    };
+
+    SimResult parallel = new Simulation(g.launches(), g.quotas(), SimSettings.DEFAULTS, adaptive).run(x -> {});
+    SimResult sequential = new Simulation(g.launches(), g.quotas(), SimSettings.DEFAULTS, oneByOne).run(x -> {});
+
+    assertThat(parallel.hits()).isPositive();
+    assertThat(JsonReport.render(List.of(parallel))).isEqualTo(JsonReport.render(List.of(sequential)));
   }
 
   @Test
