@@ -96,7 +96,7 @@ public final class KubernetesPool implements AutoCloseable {
   public Optional<PoolPod> findPod(String name) {
     for (V1Pod p : cache.pods()) {
       if (name.equals(p.getMetadata().getName())) {
-        return PoolPod.of(p, settings.pool());
+        return cache.poolPod(p);
       }
     }
     return Optional.empty();
@@ -104,7 +104,7 @@ public final class KubernetesPool implements AutoCloseable {
 
   /** The pool pod as the cache holds it now. */
   public Optional<PoolPod> pod(String namespace, String name) {
-    return cache.pod(namespace, name).flatMap(p -> PoolPod.of(p, settings.pool()));
+    return cache.pod(namespace, name).flatMap(p -> cache.poolPod(p));
   }
 
   /** A warm pod's connection info, from its Secret; empty until the Secret is seen. */
@@ -115,7 +115,7 @@ public final class KubernetesPool implements AutoCloseable {
 
   /** Every warm pod of the pool whose connection Secret is in the cache. */
   public List<PoolPod> warmPods() {
-    return cache.pods().stream().map(p -> PoolPod.of(p, settings.pool())).flatMap(Optional::stream)
+    return cache.pods().stream().map(p -> cache.poolPod(p)).flatMap(Optional::stream)
         .filter(PoolPod::isWarm).filter(p -> connection(p).isPresent()).toList();
   }
 

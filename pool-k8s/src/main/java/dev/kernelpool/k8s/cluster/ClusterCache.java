@@ -15,8 +15,12 @@ import io.kubernetes.client.openapi.models.V1ResourceQuotaList;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
@@ -43,12 +47,18 @@ public final class ClusterCache implements AutoCloseable {
   private final SharedIndexInformer<V1Pod> pods;
   private final SharedIndexInformer<V1Secret> secrets;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final String pool;
+  /** Pool pods read from cached pods, by uid: a pod's profile is parsed once per resourceVersion. */
+  private final Map<String, ReadPod> read = new ConcurrentHashMap<>();
+
+  private record ReadPod(String resourceVersion, Optional<PoolPod> pod) {}
 
   /**
    * @param resync how often listeners hear every cached pod and Secret again, without any API
    *     call: the safety net for a change a listener could not act on when it happened
    */
   public ClusterCache(KubeClients clients, String pool, java.time.Duration resync) {
+    this.pool = pool;
     CoreV1Api api = new CoreV1Api(clients.watches());
     factory = new SharedInformerFactory(clients.watches());
     namespaces = factory.sharedIndexInformerFor(
@@ -69,6 +79,11 @@ public final class ClusterCache implements AutoCloseable {
             .resourceVersion(p.resourceVersion).watch(p.watch).timeoutSeconds(p.timeoutSeconds)
             .allowWatchBookmarks(true).buildCall(null),
         V1Secret.class, V1SecretList.class, resync.toMillis());
+    pods.addEventHandler(handler((a, b) -> {
+      if (b.isEmpty()) {
+        a.ifPresent(gone -> read.remove(gone.getMetadata().getUid()));
+      }
+    }));
     pods.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.podChanged(a, b))));
     secrets.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.secretChanged(a, b))));
     namespaces.addEventHandler(handler((a, b) -> listeners.forEach(l -> l.namespaceChanged(name(a, b)))));
@@ -104,6 +119,31 @@ public final class ClusterCache implements AutoCloseable {
         change.accept(Optional.of(obj), Optional.empty());
       }
     };
+  }
+
+  /**
+   * The pool pod {@code pod} is ({@link PoolPod#of}), read once per resourceVersion: a steady
+   * reconcile meets the same unchanged pods again and again.
+   */
+  public Optional<PoolPod> poolPod(V1Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    String version = pod.getMetadata().getResourceVersion();
+    if (uid == null || version == null) {
+      return PoolPod.of(pod, pool);
+    }
+    ReadPod known = read.get(uid);
+    if (known != null && known.resourceVersion().equals(version)) {
+      return known.pod();
+    }
+    Optional<PoolPod> parsed = PoolPod.of(pod, pool);
+    read.put(uid, new ReadPod(version, parsed));
+    if (read.size() > 2 * pods.getIndexer().list().size() + 64) {
+      // A read that raced a deletion left entries of pods that are gone.
+      Set<String> live = new HashSet<>();
+      pods.getIndexer().list().forEach(p -> live.add(p.getMetadata().getUid()));
+      read.keySet().retainAll(live);
+    }
+    return parsed;
   }
 
   public void addListener(Listener listener) {

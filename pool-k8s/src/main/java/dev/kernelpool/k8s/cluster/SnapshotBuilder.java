@@ -47,7 +47,7 @@ public final class SnapshotBuilder {
   public ClusterSnapshot build(Instant now) {
     Map<String, List<PoolMember>> members = new HashMap<>();
     for (V1Pod pod : cache.pods()) {
-      PoolPod.of(pod, pool).flatMap(PoolPod::asMember)
+      cache.poolPod(pod).flatMap(PoolPod::asMember)
           .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
     }
     List<NamespaceState> out = new ArrayList<>();

@@ -200,7 +200,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   /** @param room pool pods this reconcile may still start in the namespace; creates use it up */
   private void apply(String namespace, PlanAction action, Instant now, int[] room) throws ApiException {
     if (action instanceof PlanAction.Delete d) {
-      Optional<PoolPod> pod = cache.pod(namespace, d.memberId()).flatMap(p -> PoolPod.of(p, pool));
+      Optional<PoolPod> pod = cache.pod(namespace, d.memberId()).flatMap(p -> cache.poolPod(p));
       if (pod.isPresent() && !pod.get().isClaimed()) {
         delete(pod.get(), "Evicted", d.reason().name());
       }
@@ -242,7 +242,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private int starting(String namespace) {
     int n = 0;
     for (V1Pod p : cache.pods(namespace)) {
-      Optional<PoolPod> pod = PoolPod.of(p, pool);
+      Optional<PoolPod> pod = cache.poolPod(p);
       if (pod.isPresent() && !pod.get().isWarm() && !pod.get().isClaimed() && !pod.get().hasEnded() && !pod.get().deleting()) {
         n++;
       }
@@ -277,7 +277,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   /** Pool pods that ended, and Secrets whose pod is gone or claimed. */
   private void cleanUp() throws ApiException {
     for (V1Pod p : cache.pods()) {
-      Optional<PoolPod> pod = PoolPod.of(p, pool);
+      Optional<PoolPod> pod = cache.poolPod(p);
       if (pod.isPresent() && pod.get().hasEnded() && !pod.get().isClaimed() && !pod.get().deleting()) {
         delete(pod.get(), "Ended", "pool pod's kernel exited (" + pod.get().phase() + ")");
       }
@@ -285,7 +285,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     for (V1Secret s : cache.secrets()) {
       String podName = s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(PoolLabels.POD);
       String ns = s.getMetadata().getNamespace();
-      boolean orphan = podName == null || cache.pod(ns, podName).flatMap(p -> PoolPod.of(p, pool))
+      boolean orphan = podName == null || cache.pod(ns, podName).flatMap(p -> cache.poolPod(p))
           .map(PoolPod::isClaimed).orElse(true);
       if (orphan) {
         try {
