@@ -84,7 +84,7 @@ public final class SeasonalForecaster implements DemandForecaster {
     }
     int recent = series.countMillis(t - recentMillis, t);
     double trend = recent >= 2 ? (double) (recent - 1) / recentMillis : 0;
-    if (trend > perMilli && priorLaunches > 0) {
+    if (trend > perMilli) {
       // A burst history foresaw (a class that starts at 10:00 every day) ends when history says
       // it ends; only a surprise carries on.
       long[] before = sameTimeCounts(series, t - recentMillis - smoothingMillis, recentMillis + 2 * smoothingMillis);
@@ -99,7 +99,7 @@ public final class SeasonalForecaster implements DemandForecaster {
   /**
    * The profile's launch rate per millisecond over whole earlier days of t's kind within the
    * lookback (weekends are quieter than weekdays), or over the whole lookback when there was no
-   * such day yet.
+   * such day yet or those days had no launch of it (so a first weekend is not taken for a dead one).
    */
   private double sameKindAverage(LaunchSeries series, long t) {
     boolean weekend = isWeekend(t);
