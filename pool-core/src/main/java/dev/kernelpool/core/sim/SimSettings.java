@@ -19,6 +19,11 @@ public record SimSettings(Duration coldStart, Duration coldStartSpread, Duration
   public static final SimSettings DEFAULTS =
       new SimSettings(Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMillis(60), 1, FootprintRule.DEFAULTS);
 
+  /** The fastest start the model draws: {@code coldStart - coldStartSpread}. */
+  public Duration fastestStart() {
+    return coldStart.minus(coldStartSpread);
+  }
+
   public SimSettings {
     Objects.requireNonNull(footprint, "footprint");
     if (coldStart.isNegative() || coldStart.isZero() || coldStartSpread.isNegative()

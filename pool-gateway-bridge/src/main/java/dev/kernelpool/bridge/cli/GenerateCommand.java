@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.cli;
 
+import dev.kernelpool.core.sim.SimSettings;
 import dev.kernelpool.core.sim.bound.OnlineBound;
 import dev.kernelpool.core.sim.trace.QuotaFileReader;
 import dev.kernelpool.core.sim.trace.Scenario;
@@ -33,8 +34,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for trace.csv and quotas.csv.")
   Path out;
 
-  /** The fastest start of the simulator's default model (90 s less 30 s spread), in hours. */
-  private static final double MIN_START_HOURS = 60 / 3600.0;
+  /** The fastest start of the simulator's default model, in hours. */
+  private static final double MIN_START_HOURS = SimSettings.DEFAULTS.fastestStart().toMillis() / 3_600_000.0;
 
   @Override
   public Integer call() throws Exception {
@@ -58,9 +59,9 @@ final class GenerateCommand implements Callable<Integer> {
     System.err.printf("%s: %d launches over %d namespaces -> %s%n", s.id(), g.launches().size(), g.quotas().size(), out);
     OnlineBound bound = generator.onlineBound(s);
     System.err.printf("no policy without foresight serves 90%% / 95%% / 99%% of them warm for less than "
-        + "%.0f / %.0f / %.0f idle kernel-hours (60 s starts)%n",
+        + "%.0f / %.0f / %.0f idle kernel-hours (%d s starts)%n",
         bound.idleKernelHours(0.90, MIN_START_HOURS), bound.idleKernelHours(0.95, MIN_START_HOURS),
-        bound.idleKernelHours(0.99, MIN_START_HOURS));
+        bound.idleKernelHours(0.99, MIN_START_HOURS), SimSettings.DEFAULTS.fastestStart().toSeconds());
     return 0;
   }
 }

@@ -47,8 +47,8 @@ class OnlineBoundTest {
     return new Simulation(g.launches(), g.quotas(), SimSettings.DEFAULTS, Policies.byName(policy, SimSettings.DEFAULTS)).run(x -> {});
   }
 
-  /** The fastest start the default model draws: 90 s less 30 s of spread. */
-  private static final double MIN_START_HOURS = 60 / 3600.0;
+  /** The fastest start the default model draws. */
+  private static final double MIN_START_HOURS = SimSettings.DEFAULTS.fastestStart().toMillis() / 3_600_000.0;
 
   @ParameterizedTest
   @EnumSource(value = Scenario.class, names = {"DIURNAL", "WEEKLY"})
