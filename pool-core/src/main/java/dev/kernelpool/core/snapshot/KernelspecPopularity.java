@@ -25,10 +25,15 @@ public record KernelspecPopularity(Map<String, Long> launches) {
     return launches.getOrDefault(kernelspec, 0L);
   }
 
-  /** Counts the launches of every profile in {@code series}, by kernelspec. */
-  public static KernelspecPopularity count(Map<PoolProfile, LaunchSeries> series) {
+  /** Counts the launches since {@code fromMillis} of every profile in {@code series}, by kernelspec. */
+  public static KernelspecPopularity count(Map<PoolProfile, LaunchSeries> series, long fromMillis) {
     Map<String, Long> out = new TreeMap<>();
-    series.forEach((p, s) -> out.merge(p.kernelspec(), (long) s.size(), Long::sum));
+    series.forEach((p, s) -> {
+      int n = s.countMillis(fromMillis, Long.MAX_VALUE);
+      if (n > 0) {
+        out.merge(p.kernelspec(), (long) n, Long::sum);
+      }
+    });
     return new KernelspecPopularity(out);
   }
 }

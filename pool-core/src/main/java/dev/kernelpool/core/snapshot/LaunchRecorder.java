@@ -56,8 +56,8 @@ public final class LaunchRecorder {
   }
 
   /** Launches per kernelspec across every namespace within the window before {@code now}. */
-  public KernelspecPopularity popularity(Instant now) {
-    return KernelspecPopularity.count(export(now));
+  public synchronized KernelspecPopularity popularity(Instant now) {
+    return KernelspecPopularity.count(launches, now.minus(window).toEpochMilli());
   }
 
   /** Every profile's launches within the window before {@code now}: what is persisted. */

@@ -41,7 +41,8 @@ class ProfileRankingTest {
         new ProfileRanking.Candidate(C, launches(2, Duration.ofMinutes(10))));
     var popularity = KernelspecPopularity.count(Map.of(
         PoolProfile.of("elsewhere", "b", "img", Resources.parse("cpu=1")), launches(60, Duration.ofMinutes(1)),
-        PoolProfile.of("elsewhere", "a", "img", Resources.parse("cpu=1")), launches(25, Duration.ofMinutes(1))));
+        PoolProfile.of("elsewhere", "a", "img", Resources.parse("cpu=1")), launches(25, Duration.ofMinutes(1))),
+        Long.MIN_VALUE);
 
     assertThat(popularity.of("b")).isEqualTo(60);
     assertThat(popularity.of("unknown")).isZero();
