@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the pool knows of the cluster, kept by informers (one list each, then watches resumed by
@@ -52,6 +53,10 @@ public final class ClusterCache implements AutoCloseable {
   private final Map<String, ReadPod> read = new ConcurrentHashMap<>();
 
   private record ReadPod(String resourceVersion, Optional<PoolPod> pod) {}
+
+  /** Fresh reads between two sweeps for entries of deleted pods. */
+  private static final int PRUNE_EVERY = 4096;
+  private final AtomicLong reads = new AtomicLong();
 
   /**
    * @param resync how often listeners hear every cached pod and Secret again, without any API
@@ -137,8 +142,8 @@ public final class ClusterCache implements AutoCloseable {
     }
     Optional<PoolPod> parsed = PoolPod.of(pod, pool);
     read.put(uid, new ReadPod(version, parsed));
-    if (read.size() > 2 * pods.getIndexer().list().size() + 64) {
-      // A read that raced a deletion left entries of pods that are gone.
+    if (reads.incrementAndGet() % PRUNE_EVERY == 0) {
+      // A read that raced a deletion may have left entries of pods that are gone.
       Set<String> live = new HashSet<>();
       pods.getIndexer().list().forEach(p -> live.add(p.getMetadata().getUid()));
       read.keySet().retainAll(live);
