@@ -1,8 +1,11 @@
 package dev.kernelpool.bridge.backend;
 
+import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +36,31 @@ public interface KernelBackend extends AutoCloseable {
    */
   default ResizeResult resize(PoolKernel kernel) {
     return ResizeResult.NOT_NEEDED;
+  }
+
+  /**
+   * Whether a launch report comes from a launcher this backend started for that kernel (local: the
+   * per-kernel secret it was given on stdin). A report that fails is dropped.
+   */
+  default boolean authentic(LauncherResponse response) {
+    return true;
+  }
+
+  /**
+   * The local process of a bound kernel, where EG will watch the launch script as the kernel
+   * (local backend); empty where EG watches something else (Kubernetes: the pod).
+   */
+  default Optional<KernelProcess> process(PoolKernel kernel) {
+    return Optional.empty();
+  }
+
+  /**
+   * The environment variable names pool kernels start with that a claim replaces by the launch's
+   * own environment; empty where the kernel's environment is its pod's and only {@code KERNEL_*}
+   * values change at claim time.
+   */
+  default Optional<Set<String>> replacedEnvironment() {
+    return Optional.empty();
   }
 
   /** Sets the callback told the id of a pool kernel whose process or pod went away. */

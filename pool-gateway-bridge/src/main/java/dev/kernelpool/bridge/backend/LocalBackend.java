@@ -4,7 +4,15 @@ import dev.kernelpool.bridge.launcher.CommPortClient;
 import dev.kernelpool.bridge.launcher.ResponseAddress;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.core.snapshot.PoolProfile;
+import dev.kernelpool.bridge.launcher.LauncherResponse;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +31,20 @@ import org.slf4j.LoggerFactory;
  * sidecar's response address and runs an ipykernel. One namespace, no quota: the pool budget comes
  * from configuration. Claimed kernels belong to EG and are left running; pool-owned ones are
  * stopped through their comm port, then killed after a grace period.
+ *
+ * <p>Each kernel gets a per-kernel report secret on its stdin (never on a command line, where
+ * every local user could read it) and a minimal environment ({@link #START_ENVIRONMENT}): it takes
+ * the launch's own environment when claimed. Its output goes to a log in the private work
+ * directory, removed when the kernel ends; a kernel that ends on its own while in the pool has the
+ * log's last lines written to the sidecar's log.
  */
 public final class LocalBackend implements KernelBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
   private static final Duration GRACE = Duration.ofSeconds(3);
+  /** The variables pool kernels start with; a claim replaces them by the launch's environment. */
+  public static final Set<String> START_ENVIRONMENT = Set.of("PATH", "LANG", "HOME", "USER", "LOGNAME");
+  private static final String SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
+  private static final int LOG_LINES_KEPT = 8;
 
   /**
    * @param python the interpreter with ipykernel and pycryptodome (Debian's {@code /usr/bin/python3})
@@ -46,6 +64,9 @@ public final class LocalBackend implements KernelBackend {
   private final CommPortClient commPort = new CommPortClient(Duration.ofSeconds(2));
   private final Map<String, Process> owned = new ConcurrentHashMap<>();
   private final Map<String, Process> released = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
+  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  private final SecureRandom random = new SecureRandom();
   private volatile Consumer<String> gone = id -> {};
 
   public LocalBackend(Settings settings, ResponseAddress responseAddress, String publicKey) {
@@ -71,13 +92,31 @@ public final class LocalBackend implements KernelBackend {
                 "--RemoteProcessProxy.response-address", responseAddress.toString(),
                 "--RemoteProcessProxy.public-key", publicKey,
                 "--ip", settings.bindIp(),
-                "--kernel-name", profile.kernelspec()));
+                "--kernel-name", profile.kernelspec(),
+                "--report-secret=stdin"));
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    String secretText = HexFormat.of().formatHex(secret);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(logFile(memberId).toFile());
+    Map<String, String> env = builder.environment();
+    Map<String, String> inherited = Map.copyOf(env);
+    env.clear();
+    env.put("PATH", SAFE_PATH);
+    for (String name : List.of("LANG", "HOME", "USER", "LOGNAME")) {
+      if (inherited.containsKey(name)) {
+        env.put(name, inherited.get(name));
+      }
+    }
     try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(settings.workDir().resolve(memberId + ".log").toFile())
-              .start();
+      Process p = builder.start();
+      secrets.put(memberId, secretText.getBytes(StandardCharsets.US_ASCII));
+      try (OutputStream stdin = p.getOutputStream()) {
+        stdin.write((secretText + "\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        LOG.debug("kernel {} closed its stdin early: {}", memberId, e.getMessage());
+      }
       owned.put(memberId, p);
       p.onExit().thenRun(() -> exited(memberId));
       LOG.debug("started local kernel {} (pid {})", memberId, p.pid());
@@ -86,17 +125,67 @@ public final class LocalBackend implements KernelBackend {
     }
   }
 
+  private Path logFile(String memberId) {
+    return settings.workDir().resolve(memberId + ".log");
+  }
+
   private void exited(String memberId) {
     released.remove(memberId);
-    if (owned.remove(memberId) != null) {
+    secrets.remove(memberId);
+    boolean asked = stopping.remove(memberId);
+    Process p = owned.remove(memberId);
+    if (p != null && !asked) {
+      LOG.warn("pool kernel {} exited on its own (status {}); its last output: {}", memberId, p.exitValue(), lastLines(memberId));
+    }
+    try {
+      Files.deleteIfExists(logFile(memberId));
+    } catch (IOException e) {
+      LOG.debug("cannot remove the log of {}: {}", memberId, e.getMessage());
+    }
+    if (p != null) {
       gone.accept(memberId);
     }
+  }
+
+  private String lastLines(String memberId) {
+    try {
+      List<String> lines = Files.readAllLines(logFile(memberId), StandardCharsets.UTF_8);
+      List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_LINES_KEPT), lines.size());
+      return tail.isEmpty() ? "(none)" : String.join(" | ", tail);
+    } catch (IOException | RuntimeException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public boolean authentic(LauncherResponse response) {
+    byte[] expected = secrets.get(response.kernelId());
+    return expected != null
+        && response.reportSecret()
+            .map(s -> MessageDigest.isEqual(expected, s.getBytes(StandardCharsets.US_ASCII)))
+            .orElse(false);
+  }
+
+  @Override
+  public Optional<KernelProcess> process(PoolKernel kernel) {
+    Process p = released.get(kernel.id());
+    if (p == null || kernel.launch().isEmpty() || kernel.launch().get().commPort().isEmpty()) {
+      return Optional.empty();
+    }
+    LauncherResponse launch = kernel.launch().get();
+    return Optional.of(new KernelProcess(p.pid(), launch.connectionInfo().ip(), launch.commPort().getAsInt()));
+  }
+
+  @Override
+  public Optional<Set<String>> replacedEnvironment() {
+    return Optional.of(START_ENVIRONMENT);
   }
 
   @Override
   public void stop(PoolKernel kernel) {
     // A bound kernel whose hand-off failed is stopped too: EG never got it.
     Process p = owned.containsKey(kernel.id()) ? owned.get(kernel.id()) : released.remove(kernel.id());
+    stopping.add(kernel.id());
     kernel.launch()
         .flatMap(l -> l.commPort().isPresent() ? Optional.of(l.commPort().getAsInt()) : Optional.empty())
         .ifPresent(
@@ -132,6 +221,7 @@ public final class LocalBackend implements KernelBackend {
   /** Kills every kernel the pool still owns; released (claimed) kernels are EG's and stay. */
   @Override
   public void close() {
+    stopping.addAll(owned.keySet());
     for (Process p : owned.values()) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();

@@ -1,5 +1,8 @@
 package dev.kernelpool.bridge.claim;
 
+import dev.kernelpool.bridge.backend.KernelProcess;
+import java.util.Optional;
+
 /** What a claim came to, with the HTTP status the claim API answers with. */
 public sealed interface ClaimOutcome permits ClaimOutcome.Hit, ClaimOutcome.Miss, ClaimOutcome.Failed {
   int status();
@@ -10,8 +13,10 @@ public sealed interface ClaimOutcome permits ClaimOutcome.Hit, ClaimOutcome.Miss
    * A warm kernel was handed to EG.
    *
    * @param resize what resizing it to the request's resources came to ({@code not_needed} locally)
+   * @param process the kernel's local process, for a launch script that stays as its stand-in
    */
-  record Hit(String poolKernel, double claimMillis, String resize) implements ClaimOutcome {
+  record Hit(String poolKernel, double claimMillis, String resize, Optional<KernelProcess> process)
+      implements ClaimOutcome {
     @Override
     public int status() {
       return 200;

@@ -3,6 +3,7 @@ package dev.kernelpool.bridge.claim;
 import dev.kernelpool.bridge.backend.BackendException;
 import dev.kernelpool.bridge.backend.KernelBackend;
 import dev.kernelpool.bridge.backend.KernelLostException;
+import dev.kernelpool.bridge.backend.KernelProcess;
 import dev.kernelpool.bridge.backend.ResizeResult;
 import dev.kernelpool.bridge.kernel.KernelClient;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
@@ -17,6 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * and sends its connection info, with EG's kernel id, to EG's response address under EG's public
  * key. A kernel that was bound but could not be handed over is discarded, never returned to the
  * pool. Every claim triggers a refill.
+ *
+ * <p>A claim never reaches EG after the launch script's deadline: a kernel taken but not yet
+ * touched when the deadline passes goes back to the pool; one already bound or personalized is
+ * stopped. Two claims for the same kernel id at once get one kernel: the second misses.
  */
 public final class ClaimService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimService.class);
@@ -43,6 +51,7 @@ public final class ClaimService {
   private final Runnable refill;
   private final Clock clock;
   private final Duration timeout;
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
   public ClaimService(
       ProfileResolver profiles,
@@ -70,6 +79,18 @@ public final class ClaimService {
   }
 
   public ClaimOutcome claim(ClaimRequest request) {
+    if (!inFlight.add(request.kernelId())) {
+      return miss(request.env().getOrDefault("KERNEL_NAMESPACE", ""), request.kernelspec(), "duplicate_kernel_id",
+          "a claim for this kernel id is already in progress");
+    }
+    try {
+      return claimOnce(request);
+    } finally {
+      inFlight.remove(request.kernelId());
+    }
+  }
+
+  private ClaimOutcome claimOnce(ClaimRequest request) {
     long start = System.nanoTime();
     PoolProfile profile;
     try {
@@ -80,9 +101,8 @@ public final class ClaimService {
     launches.accept(profile, clock.instant());
     try {
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (pastDeadline(request, start)) {
-          return miss(profile.namespace(), profile.kernelspec(), "too_late",
-              "the launch script has given up waiting; it launches cold");
+        if (pastDeadline(request)) {
+          return tooLate(profile);
         }
         Optional<PoolKernel> taken = registry.take(profile);
         if (taken.isEmpty()) {
@@ -90,6 +110,14 @@ public final class ClaimService {
         }
         PoolKernel kernel = taken.get();
         try {
+          if (pastDeadline(request)) {
+            // Untouched: back to the pool, warm as it was.
+            if (!registry.putBack(kernel)) {
+              connections.close(kernel.id());
+              backend.stop(kernel);
+            }
+            return tooLate(profile);
+          }
           try {
             backend.bind(kernel, request.kernelId());
           } catch (KernelLostException e) {
@@ -111,21 +139,33 @@ public final class ClaimService {
     }
   }
 
+  private ClaimOutcome tooLate(PoolProfile profile) {
+    return miss(profile.namespace(), profile.kernelspec(), "too_late",
+        "the launch script's deadline has passed; it launches cold");
+  }
+
   /**
    * Whether the launch script will have given up by the time a hand-off could reach EG: its
-   * timeout, less a margin for the hand-off itself. EG must never get a warm kernel for a launch
+   * deadline, less a margin for the hand-off itself. EG must never get a warm kernel for a launch
    * the script already started cold.
    */
-  private static boolean pastDeadline(ClaimRequest request, long startNanos) {
-    if (request.timeoutMillis().isEmpty()) {
-      return false;
-    }
-    long elapsed = (System.nanoTime() - startNanos) / 1_000_000;
-    return elapsed > request.timeoutMillis().getAsLong() - DEADLINE_MARGIN_MS;
+  private boolean pastDeadline(ClaimRequest request) {
+    return request.deadline().map(d -> clock.millis() > d.toEpochMilli() - DEADLINE_MARGIN_MS).orElse(false);
+  }
+
+  /** How long the delivery to EG may take: the step timeout, and never past the script's deadline. */
+  private Duration deliveryTimeout(ClaimRequest request) {
+    return request.deadline()
+        .map(d -> Duration.ofMillis(Math.max(1, d.toEpochMilli() - DELIVERY_SLACK_MS - clock.millis())))
+        .filter(left -> left.compareTo(timeout) < 0)
+        .orElse(timeout);
   }
 
   /** What a hand-off may take after the last deadline check (deliver is one local TCP send). */
   private static final long DEADLINE_MARGIN_MS = 300;
+
+  /** Time left between a delivery's end and the deadline for the answer to reach the script. */
+  private static final long DELIVERY_SLACK_MS = 50;
 
   /** Attempts per claim: each skips a kernel another replica claimed first. */
   private static final int MAX_ATTEMPTS = 8;
@@ -139,17 +179,18 @@ public final class ClaimService {
       }
       step = "personalize";
       LauncherResponse launch = kernel.launch().orElseThrow();
+      Optional<KernelProcess> process = request.holderPid().isPresent() ? backend.process(kernel) : Optional.empty();
       KernelClient client = connections.get(kernel.id()).orElseGet(() -> connections.open(kernel.id(), launch.connectionInfo()));
       long t0 = System.nanoTime();
-      personalizer.apply(client, request.kernelId(), request.env(), timeout);
+      personalizer.apply(client, personalization(request, process.isPresent()), timeout);
       long t1 = System.nanoTime();
       step = "deliver";
-      if (pastDeadline(request, start)) {
-        throw new IllegalStateException("the launch script's timeout passed before the hand-off; it launches cold");
+      if (pastDeadline(request)) {
+        throw new IllegalStateException("the launch script's deadline passed before the hand-off; it launches cold");
       }
       LauncherResponse response = launch.withKernelId(request.kernelId());
       long t2 = System.nanoTime();
-      sender.send(request.responseAddress(), response, request.egPublicKey(), timeout);
+      sender.send(request.responseAddress(), response, request.egPublicKey(), deliveryTimeout(request));
       long t3 = System.nanoTime();
       connections.close(kernel.id());
       double millis = (System.nanoTime() - start) / 1e6;
@@ -157,10 +198,17 @@ public final class ClaimService {
       metrics.claimLatency(millis / 1000);
       LOG.info("claimed pool kernel {} for kernel {} in {} ms (personalize {} ms, deliver {} ms)",
           kernel.id(), request.kernelId(), Math.round(millis), (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
-      return new ClaimOutcome.Hit(kernel.id(), millis, resize.outcome());
+      return new ClaimOutcome.Hit(kernel.id(), millis, resize.outcome(), process);
     } catch (Personalizer.PersonalizationException | IOException | RuntimeException e) {
       return failed(kernel, request, step, e);
     }
+  }
+
+  private Personalizer.Personalization personalization(ClaimRequest request, boolean held) {
+    Optional<Personalizer.EnvironmentSwap> swap = backend.replacedEnvironment()
+        .flatMap(names -> request.environ().map(environ -> new Personalizer.EnvironmentSwap(environ, names)));
+    return new Personalizer.Personalization(
+        request.kernelId(), request.env(), swap, held ? request.holderPid() : OptionalLong.empty());
   }
 
   private ClaimOutcome failed(PoolKernel kernel, ClaimRequest request, String step, Exception e) {

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,18 +32,31 @@ import org.slf4j.LoggerFactory;
 public final class SidecarHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarHttpServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_BODY = 64 * 1024;
+  private static final int MAX_BODY = 256 * 1024;
 
   static {
     // The JDK server writes a response's headers and body separately; with Nagle's algorithm on,
     // the body can wait for the client's delayed ACK. Claims are latency-bound: turn it off,
     // unless the operator decided otherwise. Read once, when the server classes load.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
+    setIfUnset("sun.net.httpserver.nodelay", "true");
+    // A client that sends a request slowly (or never finishes it) holds a worker thread: the JDK
+    // server closes a connection whose request is not read within maxReqTime seconds, and one
+    // whose response is not taken within maxRspTime, so a slowloris ties up a worker for seconds,
+    // not forever. Idle keep-alive connections are closed after idleInterval seconds.
+    setIfUnset("sun.net.httpserver.maxReqTime", "3");
+    setIfUnset("sun.net.httpserver.maxRspTime", "30");
+    setIfUnset("sun.net.httpserver.idleInterval", "10");
+    setIfUnset("sun.net.httpserver.timerMillis", "250");
+  }
+
+  private static void setIfUnset(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
     }
   }
 
   private final HttpServer server;
+  private final Clock clock;
   private final ExecutorService executor;
   private final byte[] token;
   private final ClaimService claims;
@@ -57,8 +71,10 @@ public final class SidecarHttpServer implements AutoCloseable {
       PoolMetrics metrics,
       BooleanSupplier ready,
       Supplier<ObjectNode> pools,
-      int threads)
+      int threads,
+      Clock clock)
       throws IOException {
+    this.clock = clock;
     if (token.isEmpty()) {
       throw new IllegalArgumentException("the claim API needs a non-empty token");
     }
@@ -113,7 +129,7 @@ public final class SidecarHttpServer implements AutoCloseable {
       }
       ClaimRequest request;
       try {
-        request = ClaimRequest.parse(body);
+        request = ClaimRequest.parse(body, clock.instant());
       } catch (ClaimRequest.InvalidClaimException e) {
         reject(ex, 400, "malformed", e.getMessage());
         return;
@@ -126,6 +142,11 @@ public final class SidecarHttpServer implements AutoCloseable {
         answer.put("pool_kernel", hit.poolKernel());
         answer.put("claim_ms", Math.round(hit.claimMillis() * 10) / 10.0);
         answer.put("resize", hit.resize());
+        hit.process().ifPresent(p -> {
+          answer.put("kernel_pid", p.pid());
+          answer.put("comm_ip", p.commHost());
+          answer.put("comm_port", p.commPort());
+        });
       } else if (outcome instanceof ClaimOutcome.Miss miss) {
         answer = error("miss", miss.reason(), miss.message());
       } else {

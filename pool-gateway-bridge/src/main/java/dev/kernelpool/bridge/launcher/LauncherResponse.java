@@ -7,15 +7,20 @@ import dev.kernelpool.bridge.wire.ConnectionFiles;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
  * What a launcher reports about the kernel it started: the connection info plus the launcher's
  * pid, process group, comm port and the kernel id it was started for.
+ *
+ * @param reportSecret the secret a pool launcher proves its report with ({@code
+ *     pool_report_secret}); never forwarded to EG, never shown by {@link #toString()}
  */
 public record LauncherResponse(
-    ConnectionInfo connectionInfo, String kernelId, OptionalLong pid, OptionalLong pgid, OptionalInt commPort) {
+    ConnectionInfo connectionInfo, String kernelId, OptionalLong pid, OptionalLong pgid, OptionalInt commPort,
+    Optional<String> reportSecret) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public LauncherResponse {
@@ -26,6 +31,13 @@ public record LauncherResponse(
     Objects.requireNonNull(pid, "pid");
     Objects.requireNonNull(pgid, "pgid");
     Objects.requireNonNull(commPort, "commPort");
+    Objects.requireNonNull(reportSecret, "reportSecret");
+  }
+
+  /** A report without a secret (EG's own launchers send none). */
+  public LauncherResponse(
+      ConnectionInfo connectionInfo, String kernelId, OptionalLong pid, OptionalLong pgid, OptionalInt commPort) {
+    this(connectionInfo, kernelId, pid, pgid, commPort, Optional.empty());
   }
 
   /** Parses the decrypted JSON. */
@@ -45,7 +57,10 @@ public record LauncherResponse(
         optionalLong(node, "pgid"),
         node.path("comm_port").canConvertToInt() && node.path("comm_port").intValue() > 0
             ? OptionalInt.of(node.path("comm_port").intValue())
-            : OptionalInt.empty());
+            : OptionalInt.empty(),
+        node.path("pool_report_secret").isTextual()
+            ? Optional.of(node.path("pool_report_secret").asText())
+            : Optional.empty());
   }
 
   private static OptionalLong optionalLong(JsonNode node, String field) {
@@ -62,7 +77,7 @@ public record LauncherResponse(
     throw new IllegalArgumentException("connection info: " + field + " must be an integer");
   }
 
-  /** The JSON a launcher sends (before encryption). */
+  /** The JSON a launcher sends (before encryption); the report secret is left out. */
   public byte[] toJson() {
     ObjectNode node = ConnectionFiles.toJson(connectionInfo);
     pid.ifPresent(p -> node.put("pid", p));
@@ -78,6 +93,12 @@ public record LauncherResponse(
 
   /** The same kernel, reported for another kernel id (what a claim does). */
   public LauncherResponse withKernelId(String newKernelId) {
-    return new LauncherResponse(connectionInfo, newKernelId, pid, pgid, commPort);
+    return new LauncherResponse(connectionInfo, newKernelId, pid, pgid, commPort, Optional.empty());
+  }
+
+  @Override
+  public String toString() {
+    return "LauncherResponse[kernel_id=" + kernelId + ", " + connectionInfo + ", pid=" + pid + ", pgid=" + pgid
+        + ", comm_port=" + commPort + (reportSecret.isPresent() ? ", report secret present" : "") + "]";
   }
 }

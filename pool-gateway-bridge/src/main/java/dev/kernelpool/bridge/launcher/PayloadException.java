@@ -15,7 +15,9 @@ public final class PayloadException extends Exception {
     WRONG_KEY,
     BAD_CIPHERTEXT,
     BAD_CONNECTION_INFO,
-    REPLAYED
+    REPLAYED,
+    /** Opened fine, but not from a launcher the sidecar started for that kernel (a forged report). */
+    UNAUTHENTIC
   }
 
   private final Reason reason;

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class ResponseListener implements AutoCloseable {
   private final KeyPair keys;
   private final ConnectionInfoCipher cipher;
   private final Consumer<LauncherResponse> sink;
+  private final Predicate<LauncherResponse> authentic;
   private final Settings settings;
   private final ServerSocket server;
   private final ThreadPoolExecutor handlers;
@@ -84,7 +86,23 @@ public final class ResponseListener implements AutoCloseable {
       Consumer<LauncherResponse> sink,
       Settings settings)
       throws IOException {
+    this(address, keys, cipher, r -> true, sink, settings);
+  }
+
+  /**
+   * Binds {@code address} and starts accepting; a payload that opens but fails {@code authentic}
+   * is rejected as {@link PayloadException.Reason#UNAUTHENTIC} and never reaches the sink.
+   */
+  public ResponseListener(
+      InetSocketAddress address,
+      KeyPair keys,
+      ConnectionInfoCipher cipher,
+      Predicate<LauncherResponse> authentic,
+      Consumer<LauncherResponse> sink,
+      Settings settings)
+      throws IOException {
     this.keys = keys;
+    this.authentic = authentic;
     this.cipher = cipher;
     this.sink = sink;
     this.settings = settings;
@@ -164,6 +182,10 @@ public final class ResponseListener implements AutoCloseable {
         response = LauncherResponse.fromJson(json);
       } catch (IllegalArgumentException e) {
         throw new PayloadException(PayloadException.Reason.BAD_CONNECTION_INFO, e.getMessage());
+      }
+      if (!authentic.test(response)) {
+        throw new PayloadException(PayloadException.Reason.UNAUTHENTIC,
+            "report for kernel " + response.kernelId() + " does not prove it comes from that kernel's launcher");
       }
       accepted.incrementAndGet();
       LOG.debug("connection info for kernel {} from {}", response.kernelId(), from);

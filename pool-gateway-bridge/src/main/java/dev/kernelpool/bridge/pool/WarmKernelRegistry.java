@@ -86,6 +86,17 @@ public final class WarmKernelRegistry {
     return oldest;
   }
 
+  /**
+   * Returns a kernel taken with {@link #take} and left untouched (not bound, not personalized) to
+   * the pool, warm as it was; false when it was not taken here.
+   */
+  public synchronized boolean putBack(PoolKernel kernel) {
+    if (!claiming.contains(kernel.id()) || kernel.state() != MemberState.WARM) {
+      return false;
+    }
+    return kernels.putIfAbsent(kernel.id(), kernel) == null;
+  }
+
   /** The claim of a kernel taken with {@link #take} is over, won or lost. */
   public synchronized void claimEnded(String id) {
     claiming.remove(id);

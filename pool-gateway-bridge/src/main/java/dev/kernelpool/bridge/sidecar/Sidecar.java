@@ -1,6 +1,7 @@
 package dev.kernelpool.bridge.sidecar;
 
 import dev.kernelpool.bridge.backend.LocalBackend;
+import dev.kernelpool.bridge.backend.PrivateDirectory;
 import dev.kernelpool.bridge.claim.ClaimService;
 import dev.kernelpool.bridge.claim.KernelspecTemplate;
 import dev.kernelpool.bridge.claim.Personalizer;
@@ -63,7 +64,7 @@ public final class Sidecar implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     ConnectionInfoCipher cipher = new ConnectionInfoCipher(random);
     KeyPair keys = RsaKeys.generate(2048, random);
-    Files.createDirectories(config.workDir());
+    PrivateDirectory.ensure(config.workDir());
     connections = new KernelConnections(context, clock);
     LaunchRecorder launches = new LaunchRecorder(
         config.forecastLookback().compareTo(config.policy().eligibility().launchWindow()) > 0
@@ -72,6 +73,7 @@ public final class Sidecar implements AutoCloseable {
     PoolRuntime[] runtimeRef = new PoolRuntime[1];
     listener = new ResponseListener(
         new InetSocketAddress(config.listenerHost(), config.listenerPort()), keys, cipher,
+        r -> runtimeRef[0] != null && runtimeRef[0].backend().authentic(r),
         r -> runtimeRef[0].launched(r), ResponseListener.Settings.DEFAULTS);
     boolean onKubernetes = config.backend() == SidecarConfig.Backend.KUBERNETES;
     ProfileResolver resolver = new ProfileResolver(config.kernelspecs(),
@@ -106,7 +108,7 @@ public final class Sidecar implements AutoCloseable {
     });
     http = new SidecarHttpServer(
         new InetSocketAddress(config.httpHost(), config.httpPort()), token, claims, metrics,
-        runtime::isReady, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 16);
+        runtime::isReady, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 32, clock);
     LOG.info("kernel pool sidecar ({} backend) on http://{}:{}, response address {}, token in {}",
         onKubernetes ? "kubernetes" : "local", config.httpHost(), http.address().getPort(), listener.address(), tokenFile);
   }

@@ -5,9 +5,16 @@ Stands in a kernelspec's argv before Enterprise Gateway's own launcher, with the
 
   python3 kernel-pool-launch.py [--kernelspec NAME] -- <EG's launcher argv, unchanged>
 
-On a hit the sidecar sends the warm kernel's connection info to EG's response address and this
-script exits 0. On a miss, a timeout, an unreachable sidecar or any error it replaces itself with
-the cold launcher (same arguments, same environment), so the user always gets a kernel.
+On a hit the sidecar sends the warm kernel's connection info to EG's response address. Where EG
+watches this process as the kernel's (its distributed mode: the sidecar answers with the kernel's
+pid), this script then stays as the kernel's stand-in: it lives exactly as long as the kernel, and
+passes the signals EG sends it (SIGTERM, SIGINT, ...) to the kernel through its comm port; if it is
+killed, the kernel notices and exits. Otherwise (Kubernetes: EG watches the pod) it exits 0. On a
+miss, a timeout, an unreachable sidecar or any error it replaces itself with the cold launcher (same
+arguments, same environment), so the user always gets a kernel.
+
+The claim carries an absolute deadline (now + KERNEL_POOL_TIMEOUT): the sidecar hands nothing over
+after it, and this script launches cold once it has passed.
 
 Environment: KERNEL_POOL_URL (default http://127.0.0.1:8765), KERNEL_POOL_TOKEN or
 KERNEL_POOL_TOKEN_FILE, KERNEL_POOL_TIMEOUT seconds (default 2), KERNEL_POOL_KERNELSPEC,
@@ -20,6 +27,7 @@ it speaks HTTP over the C-level _socket module and writes and reads its small, f
 import _socket
 import os
 import sys
+import time as _time
 
 PROTOCOL_VERSION = 1
 
@@ -139,8 +147,17 @@ def parse_flat_object(text):
     return result
 
 
-def post_json(url, payload, token_value, timeout):
-    """POST JSON over plain HTTP/1.1 with Connection: close; returns (status, parsed body)."""
+def remaining(deadline):
+    left = deadline - _time.time()
+    if left <= 0:
+        raise TimeoutError()
+    return left
+
+
+def post_json(url, payload, token_value, deadline):
+    """POST JSON over plain HTTP/1.1 with Connection: close; returns (status, parsed body).
+
+    Every connect, send and receive waits at most until the absolute deadline."""
     if not url.startswith("http://"):
         raise SidecarError("KERNEL_POOL_URL must be http://host:port, got %r" % url)
     hostport, _, path = url[len("http://"):].partition("/")
@@ -154,12 +171,14 @@ def post_json(url, payload, token_value, timeout):
     family, kind, proto, _, address = _socket.getaddrinfo(host.strip("[]"), int(port), 0, _socket.SOCK_STREAM)[0]
     s = _socket.socket(family, kind, proto)
     try:
-        s.settimeout(timeout)
+        s.settimeout(remaining(deadline))
         s.connect(address)
+        s.settimeout(remaining(deadline))
         s.sendall(head + body)
         raw = b""
         expected = None  # total bytes once the headers are in, when they give Content-Length
         while expected is None or len(raw) < expected:
+            s.settimeout(remaining(deadline))
             chunk = s.recv(65536)
             if not chunk:
                 break
@@ -194,13 +213,14 @@ def token():
     return ""
 
 
-def claim(own_args, fallback):
+def claim(own_args, fallback, deadline, timeout):
+    """Asks the sidecar; returns None on a hit (and the answer), else the reason to launch cold."""
     if os.environ.get("KERNEL_POOL_DISABLED") == "1":
-        return "disabled"
+        return "disabled", None
     eg = eg_arguments(fallback)
     for needed in ("kernel-id", "response-address", "public-key"):
         if not eg.get(needed):
-            return "launcher argv has no --RemoteProcessProxy.%s" % needed
+            return "launcher argv has no --RemoteProcessProxy.%s" % needed, None
     kernelspec = own_args.get("kernelspec") or os.environ.get("KERNEL_POOL_KERNELSPEC", "")
     request = {
         "version": PROTOCOL_VERSION,
@@ -209,26 +229,83 @@ def claim(own_args, fallback):
         "response_address": eg["response-address"],
         "public_key": eg["public-key"],
         "port_range": eg.get("port-range", "0..0"),
+        # The sidecar hands nothing over once this has passed: by then this script launches cold.
+        "deadline_ms": int(deadline * 1000),
+        "timeout_ms": max(1, int(timeout * 1000)),
+        # This process stays as the kernel's stand-in where EG watches it (distributed mode).
+        "holder_pid": os.getpid(),
         "env": {k: v for k, v in os.environ.items()
                 if k.startswith("KERNEL_") and not k.startswith("KERNEL_POOL_")},
+        # The environment EG built for this launch: a warm kernel takes it, as a cold one would have.
+        "environ": {k: v for k, v in os.environ.items() if not k.startswith("KERNEL_POOL_")},
     }
     url = os.environ.get("KERNEL_POOL_URL", "http://127.0.0.1:8765").rstrip("/") + "/v1/claims"
-    timeout = float(os.environ.get("KERNEL_POOL_TIMEOUT", "2"))
-    # The sidecar hands nothing over once this has passed: by then this script launches cold.
-    request["timeout_ms"] = max(1, int(timeout * 1000))
     try:
-        status, answer = post_json(url, request, token(), timeout)
+        status, answer = post_json(url, request, token(), deadline)
     except TimeoutError:
-        return "sidecar timed out after %ss" % timeout
+        return "sidecar timed out after %ss" % timeout, None
     except OSError as e:
-        return "sidecar unreachable (%s)" % (e.strerror or e)
+        return "sidecar unreachable (%s)" % (e.strerror or e), None
     except SidecarError as e:
-        return str(e)
+        return str(e), None
     if status == 200 and answer.get("result") == "hit":
         log("warm kernel %s handed to kernel %s in %s ms"
             % (answer.get("pool_kernel"), eg["kernel-id"], answer.get("claim_ms")))
-        return None
-    return "%s: %s" % (answer.get("result", "error"), answer.get("reason", "HTTP %d" % status))
+        return None, answer
+    return "%s: %s" % (answer.get("result", "error"), answer.get("reason", "HTTP %d" % status)), None
+
+
+def send_comm(host, port, message):
+    """Sends one JSON request to the kernel launcher's comm port, as EG does."""
+    s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        s.settimeout(2)
+        s.connect((host, port))
+        s.sendall(message.encode("ascii"))
+    finally:
+        s.close()
+
+
+def hold(answer):
+    """Stays for the handed-over kernel until it exits; passes EG's signals on to it.
+
+    Returns the exit status: 0 when the kernel ended after EG asked (a signal came), 1 otherwise."""
+    import select
+    import signal
+
+    pid = int(answer["kernel_pid"])
+    host, port = str(answer.get("comm_ip") or "127.0.0.1"), int(answer["comm_port"])
+    asked = []
+
+    def forward(signum, _frame):
+        asked.append(signum)
+        try:
+            send_comm(host, port, '{"signum": %d}' % signum)
+        except OSError:
+            pass  # the kernel is gone: the wait below ends
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"):
+        signal.signal(getattr(signal, name), forward)
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return 1
+    except (AttributeError, OSError):
+        fd = None
+    while True:
+        if fd is not None:
+            ready, _, _ = select.select([fd], [], [], 1.0)
+            if ready:
+                break
+        else:
+            _time.sleep(0.25)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+    return 0 if asked else 1
 
 
 def main(argv):
@@ -241,11 +318,15 @@ def main(argv):
     for i, arg in enumerate(own):
         if arg == "--kernelspec" and i + 1 < len(own):
             own_args["kernelspec"] = own[i + 1]
+    timeout = float(os.environ.get("KERNEL_POOL_TIMEOUT", "2"))
+    deadline = _time.time() + timeout
     try:
-        reason = claim(own_args, fallback)
+        reason, answer = claim(own_args, fallback, deadline, timeout)
     except Exception as e:  # any failure of ours must still give the user a kernel
-        reason = "error: %s" % e
+        reason, answer = "error: %s" % e, None
     if reason is None:
+        if answer.get("kernel_pid") is not None and answer.get("comm_port") is not None:
+            return hold(answer)
         return 0
     log("%s; launching cold: %s" % (reason, os.path.basename(fallback[0])))
     sys.stdout.flush()

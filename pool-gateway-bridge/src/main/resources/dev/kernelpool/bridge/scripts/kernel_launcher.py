@@ -9,7 +9,13 @@ speaking the same protocol (EG's own launch_ipykernel.py in a stock kernel image
 Arguments, as EG passes them: --RemoteProcessProxy.kernel-id ID --RemoteProcessProxy.response-address
 HOST:PORT --RemoteProcessProxy.public-key KEY [--RemoteProcessProxy.port-range L..U]; the environment
 variables KERNEL_ID, RESPONSE_ADDRESS, PUBLIC_KEY and PORT_RANGE stand in for missing arguments.
---ip sets the address the kernel binds (default 127.0.0.1).
+--ip sets the address the kernel binds (default 127.0.0.1). With --report-secret=stdin the first
+line of stdin is a secret this launcher adds to its report (as "pool_report_secret", inside the
+sealed payload), so the receiver can tell its own launchers' reports from forged ones: the secret
+never appears on a command line or in the environment.
+
+The launcher makes itself a session and process group leader first: a signal EG sends to the
+reported process group reaches this kernel alone.
 """
 import base64
 import json
@@ -109,7 +115,10 @@ def serve_comm_port(listener):
 
 
 def main(argv):
+    if os.getpid() != os.getsid(0):
+        os.setsid()
     opts = arguments(argv)
+    secret = sys.stdin.readline().strip() if opts.get("report-secret") == "stdin" else None
     kernel_id = opts.get("kernel-id") or os.environ.get("KERNEL_ID")
     address = opts.get("response-address") or os.environ.get("RESPONSE_ADDRESS")
     public_key = opts.get("public-key") or os.environ.get("PUBLIC_KEY")
@@ -134,6 +143,8 @@ def main(argv):
     threading.Thread(target=serve_comm_port, args=(comm,), daemon=True).start()
     reported = dict(info, pid=os.getpid(), pgid=os.getpgid(0), comm_port=comm.getsockname()[1],
                     kernel_id=kernel_id)
+    if secret:
+        reported["pool_report_secret"] = secret
     report(address, seal(reported, public_key))
 
     from ipykernel.kernelapp import IPKernelApp

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kernelpool.bridge.launcher.RsaKeys;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.security.SecureRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,9 +19,20 @@ class ClaimRequestTest {
         + address + "\",\"public_key\":\"" + key + "\",\"env\":" + env + "}").getBytes(StandardCharsets.UTF_8);
   }
 
+  private static final Instant RECEIVED = Instant.parse("2026-11-29T10:00:00Z");
+
+  private static ClaimRequest parse(byte[] body) throws ClaimRequest.InvalidClaimException {
+    return ClaimRequest.parse(body, RECEIVED);
+  }
+
+  private static byte[] withField(String field) {
+    String base = new String(body("k1", "10.0.0.5:8877", KEY, "{}"), StandardCharsets.UTF_8);
+    return base.replaceFirst("\\{", "{" + field + ",").getBytes(StandardCharsets.UTF_8);
+  }
+
   @Test
   void parsesAValidRequest() throws Exception {
-    ClaimRequest r = ClaimRequest.parse(body("0c5f-kernel", "10.0.0.5:8877", KEY, "{\"KERNEL_USERNAME\":\"bob\"}"));
+    ClaimRequest r = parse(body("0c5f-kernel", "10.0.0.5:8877", KEY, "{\"KERNEL_USERNAME\":\"bob\"}"));
 
     assertThat(r.kernelId()).isEqualTo("0c5f-kernel");
     assertThat(r.responseAddress().port()).isEqualTo(8877);
@@ -40,28 +52,54 @@ class ClaimRequestTest {
         "k | 1.2.3.4:1 | [] | env must be an object of strings",
       })
   void rejectsBadFieldsNamingThem(String kernelId, String address, String env, String message) {
-    assertThatThrownBy(() -> ClaimRequest.parse(body(kernelId.trim(), address.trim(), KEY, env.trim())))
+    assertThatThrownBy(() -> parse(body(kernelId.trim(), address.trim(), KEY, env.trim())))
         .isInstanceOf(ClaimRequest.InvalidClaimException.class)
         .hasMessageContaining(message.trim());
   }
 
   @Test
   void takesTheScriptsTimeoutWhenGivenAndRefusesANonsensicalOne() throws Exception {
-    assertThat(ClaimRequest.parse(body("k1", "10.0.0.5:8877", KEY, "{}")).timeoutMillis()).isEmpty();
-    String with = new String(body("k1", "10.0.0.5:8877", KEY, "{}"), StandardCharsets.UTF_8);
-    assertThat(ClaimRequest.parse(with.replaceFirst("\\{", "{\"timeout_ms\":2000,").getBytes(StandardCharsets.UTF_8))
-        .timeoutMillis()).hasValue(2000);
+    assertThat(parse(body("k1", "10.0.0.5:8877", KEY, "{}")).deadline()).isEmpty();
+    assertThat(parse(withField("\"timeout_ms\":2000")).deadline()).hasValue(RECEIVED.plusMillis(2000));
     for (String bad : new String[] {"0", "-5", "1.5", "\"2s\"", "9999999"}) {
-      assertThatThrownBy(() -> ClaimRequest.parse(with.replaceFirst("\\{", "{\"timeout_ms\":" + bad + ",").getBytes(StandardCharsets.UTF_8)))
+      assertThatThrownBy(() -> parse(withField("\"timeout_ms\":" + bad)))
           .isInstanceOf(ClaimRequest.InvalidClaimException.class).hasMessageContaining("timeout_ms");
     }
   }
 
   @Test
+  void anAbsoluteDeadlineWinsOverATimeoutCountedFromReceipt() throws Exception {
+    // The script set its deadline when it sent the request: a sidecar that reads it late must not
+    // count the timeout from then (a stalled sidecar once delivered 8 s after a 2 s timeout).
+    long sent = RECEIVED.minusSeconds(8).toEpochMilli();
+    ClaimRequest r = parse(withField("\"timeout_ms\":2000,\"deadline_ms\":" + (sent + 2000)));
+
+    assertThat(r.deadline()).hasValue(Instant.ofEpochMilli(sent + 2000));
+    assertThatThrownBy(() -> parse(withField("\"deadline_ms\":-1"))).hasMessageContaining("deadline_ms");
+  }
+
+  @Test
+  void takesTheHolderAndTheLaunchEnvironmentAndRefusesBadOnes() throws Exception {
+    ClaimRequest r = parse(withField("\"holder_pid\":4242,\"environ\":{\"PATH\":\"/usr/bin\",\"HOME\":\"/home/u\"}"));
+
+    assertThat(r.holderPid()).hasValue(4242);
+    assertThat(r.environ()).hasValue(java.util.Map.of("PATH", "/usr/bin", "HOME", "/home/u"));
+    assertThat(r.toString()).doesNotContain("/home/u");
+    assertThatThrownBy(() -> parse(withField("\"holder_pid\":1"))).hasMessageContaining("holder_pid");
+    assertThatThrownBy(() -> parse(withField("\"environ\":{\"A=B\":\"x\"}"))).hasMessageContaining("environ entry");
+    assertThatThrownBy(() -> parse(withField("\"environ\":{\"A\":2}"))).hasMessageContaining("environ entry A");
+  }
+
+  @Test
   void rejectsAWrongVersionAndABadKey() {
-    assertThatThrownBy(() -> ClaimRequest.parse("{\"version\":0}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> parse("{\"version\":0}".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("unsupported claim version");
-    assertThatThrownBy(() -> ClaimRequest.parse(body("k", "1.2.3.4:1", "AAAA", "{}")))
+    String valid = new String(body("k1", "10.0.0.5:8877", KEY, "{}"), StandardCharsets.UTF_8);
+    for (String bad : new String[] {"\"1\"", "1.9", "1.0"}) {
+      assertThatThrownBy(() -> parse(valid.replace("\"version\":1", "\"version\":" + bad).getBytes(StandardCharsets.UTF_8)))
+          .hasMessageContaining("unsupported claim version");
+    }
+    assertThatThrownBy(() -> parse(body("k", "1.2.3.4:1", "AAAA", "{}")))
         .hasMessageContaining("public_key: not an RSA public key");
   }
 }
