@@ -91,24 +91,33 @@ public final class Sidecar implements AutoCloseable {
       throw e;
     }
     runtimeRef[0] = runtime;
-    // On Kubernetes, launches are learnt from kernel pods (every replica sees them); locally, from claims.
-    ClaimService claims = new ClaimService(resolver, registry, connections, runtime.backend(),
-        onKubernetes ? (p, t) -> { } : launches::record,
-        new Personalizer(config.personalizeCode()), new ResponseSender(cipher), metrics,
-        runtime::requestReconcile, clock, config.claimTimeout());
-    tokenFile = config.tokenFile().orElse(config.workDir().resolve("token"));
-    token = resolveToken(config.token(), tokenFile, random);
-    metrics.poolGauges(this::kernelSamples, this::targetSamples);
-    metrics.payloadGauge(() -> {
-      List<Metrics.Sample> out = new ArrayList<>();
-      for (PayloadException.Reason r : PayloadException.Reason.values()) {
-        out.add(new Metrics.Sample(List.of(r.name()), listener.rejectedCount(r)));
-      }
-      return out;
-    });
-    http = new SidecarHttpServer(
-        new InetSocketAddress(config.httpHost(), config.httpPort()), token, claims, metrics,
-        runtime::isReady, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 32, clock);
+    // A start that fails from here on (a port in use, a bad token file) stops what it began.
+    try {
+      // On Kubernetes, launches are learnt from kernel pods (every replica sees them); locally, from claims.
+      ClaimService claims = new ClaimService(resolver, registry, connections, runtime.backend(),
+          onKubernetes ? (p, t) -> { } : launches::record,
+          new Personalizer(config.personalizeCode()), new ResponseSender(cipher), metrics,
+          runtime::requestReconcile, clock, config.claimTimeout());
+      tokenFile = config.tokenFile().orElse(config.workDir().resolve("token"));
+      token = resolveToken(config.token(), tokenFile, random);
+      metrics.poolGauges(this::kernelSamples, this::targetSamples);
+      metrics.payloadGauge(() -> {
+        List<Metrics.Sample> out = new ArrayList<>();
+        for (PayloadException.Reason r : PayloadException.Reason.values()) {
+          out.add(new Metrics.Sample(List.of(r.name()), listener.rejectedCount(r)));
+        }
+        return out;
+      });
+      http = new SidecarHttpServer(
+          new InetSocketAddress(config.httpHost(), config.httpPort()), token, claims, metrics,
+          runtime::isReady, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 32, clock);
+    } catch (IOException | RuntimeException e) {
+      runtime.close();
+      listener.close();
+      connections.close();
+      context.close();
+      throw e;
+    }
     LOG.info("kernel pool sidecar ({} backend) on http://{}:{}, response address {}, token in {}",
         onKubernetes ? "kubernetes" : "local", config.httpHost(), http.address().getPort(), listener.address(), tokenFile);
   }

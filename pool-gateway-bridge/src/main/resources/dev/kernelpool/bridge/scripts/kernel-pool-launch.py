@@ -330,7 +330,9 @@ def main(argv):
         return 0
     log("%s; launching cold: %s" % (reason, os.path.basename(fallback[0])))
     sys.stdout.flush()
-    os.execvp(fallback[0], fallback)
+    # The pool's own settings (its token among them) are not the kernel's business.
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KERNEL_POOL_")}
+    os.execvpe(fallback[0], fallback, environ)
     return 1
 
 

@@ -1,0 +1,261 @@
+package dev.kernelpool.bridge.eg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kernelpool.bridge.backend.Scripts;
+import dev.kernelpool.bridge.eg.GatewayClient.Executed;
+import dev.kernelpool.bridge.eg.GatewayClient.Started;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pooled kernelspec against the real Enterprise Gateway 3.3.0 in distributed mode on this
+ * host, with EG's defaults (auto-restart on, restarter every 3 s), driven as notebook clients
+ * drive it: REST and websocket channels. The sidecar runs as users run it, from the jar. Every
+ * test ends by checking that no process it caused is left.
+ */
+class EnterpriseGatewayIT {
+  private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice");
+  private static final Duration LONG = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
+  private static SidecarProcess sidecar;
+  private static EnterpriseGateway eg;
+  private static GatewayClient client;
+  private KernelProcesses processes;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path home = EnterpriseGateway.home();
+    sidecar = SidecarProcess.start(dir, EnterpriseGateway.POOLED, 2);
+    Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
+    EnterpriseGateway.writeKernelspecs(dir, home, script, sidecar.url(), sidecar.tokenFile(), "2");
+    eg = EnterpriseGateway.start(home, dir, dir, Map.of());
+    client = eg.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (eg != null) {
+      eg.close();
+    }
+    if (sidecar != null) {
+      sidecar.close();
+    }
+  }
+
+  @BeforeEach
+  void track() {
+    processes = new KernelProcesses();
+    await().atMost(LONG).until(() -> sidecar.warm() == 2);
+  }
+
+  @AfterEach
+  void nothingLeft() {
+    processes.assertNoneLeft();
+  }
+
+  private String startWarm() throws Exception {
+    double hits = sidecar.metric("kernelpool_claims_total", "outcome=\"hit\"");
+    Started s = client.start(EnterpriseGateway.POOLED, ALICE);
+    assertThat(s.status()).as("EG's answer: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
+    processes.kernel(s.kernelId());
+    assertThat(sidecar.metric("kernelpool_claims_total", "outcome=\"hit\"")).as("a warm kernel served it").isEqualTo(hits + 1);
+    return s.kernelId();
+  }
+
+  private long pidOf(String kernelId) throws Exception {
+    long pid = Long.parseLong(client.run(kernelId, "import os; os.getpid()"));
+    processes.pid(pid);
+    return pid;
+  }
+
+  private void delete(String kernelId) throws Exception {
+    assertThat(client.delete(kernelId)).isEqualTo(204);
+  }
+
+  @Test
+  void aWarmKernelStillAnswersThirtySecondsAfterItsStartAndKeepsItsState() throws Exception {
+    String id = startWarm();
+    long pid = pidOf(id);
+    client.run(id, "x = 41");
+    // EG's restarter looks every 3 s: ten looks, idle, with no client connected.
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < until) {
+      assertThat(client.status(id)).as("EG still has the kernel").isEqualTo(200);
+      Thread.sleep(3000);
+    }
+    assertThat(client.run(id, "x + 1")).isEqualTo("42");
+    assertThat(pidOf(id)).as("the same kernel process, never restarted").isEqualTo(pid);
+    delete(id);
+  }
+
+  @Test
+  void interruptStopsARunningCellAndTheKernelGoesOn() throws Exception {
+    String id = startWarm();
+    pidOf(id);
+    CompletableFuture<Executed> sleeping = CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.execute(id, "import time\nprint('in', flush=True)\ntime.sleep(60)", LONG);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(id).equals("busy"));
+    assertThat(client.interrupt(id)).isEqualTo(204);
+    Executed interrupted = sleeping.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(interrupted.error()).isEqualTo("KeyboardInterrupt");
+    assertThat(client.run(id, "1 + 1")).isEqualTo("2");
+    delete(id);
+  }
+
+  @Test
+  void restartGivesANewKernelThatRunsCode() throws Exception {
+    String id = startWarm();
+    long before = pidOf(id);
+    client.run(id, "x = 1");
+    assertThat(client.restart(id)).isEqualTo(200);
+    long after = pidOf(id);
+    assertThat(after).isNotEqualTo(before);
+    assertThat(client.execute(id, "x", Duration.ofSeconds(30)).error()).isEqualTo("NameError");
+    assertThat(client.run(id, "2 + 3")).isEqualTo("5");
+    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(before).isEmpty());
+    delete(id);
+  }
+
+  @Test
+  void deleteEndsEveryProcessOfThatKernel() throws Exception {
+    String id = startWarm();
+    long pid = pidOf(id);
+    assertThat(processes.running()).as("the kernel and the launch script that stands in for it").hasSize(2);
+    delete(id);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).isEmpty());
+  }
+
+  @Test
+  void aKernelThatDiesIsRestartedByEgIntoAWorkingKernel() throws Exception {
+    String id = startWarm();
+    long pid = pidOf(id);
+    CompletableFuture.runAsync(() -> {
+      try {
+        client.execute(id, "import os; os._exit(1)", Duration.ofSeconds(5));
+      } catch (Exception expected) {
+        // no reply comes from a kernel that exits
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).isEmpty());
+    // EG's restarter notices within 3 s and starts the kernel again under the same id.
+    await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        .until(() -> client.execute(id, "import os; os.getpid()", Duration.ofSeconds(5)).ok());
+    long restarted = pidOf(id);
+    assertThat(restarted).isNotEqualTo(pid);
+    assertThat(client.run(id, "6 * 7")).isEqualTo("42");
+    delete(id);
+  }
+
+  @Test
+  void eightConcurrentLaunchesOnAPoolOfTwoAllRunCode() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Started>> starts = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        starts.add(threads.submit(() -> client.start(EnterpriseGateway.POOLED, ALICE)));
+      }
+      Set<Long> pids = new HashSet<>();
+      List<String> ids = new ArrayList<>();
+      for (Future<Started> f : starts) {
+        Started s = f.get();
+        assertThat(s.status()).as(s.body()).isEqualTo(201);
+        processes.kernel(s.kernelId());
+        ids.add(s.kernelId());
+      }
+      for (String id : ids) {
+        pids.add(pidOf(id));
+        assertThat(client.run(id, "sum(range(10))")).isEqualTo("45");
+      }
+      assertThat(pids).as("eight different kernels").hasSize(8);
+      for (String id : ids) {
+        delete(id);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void oneKernelsInterruptsAndDeleteLeaveOtherKernelsAndTheSidecarUntouched() throws Exception {
+    String victim = startWarm();
+    String noisy = startWarm();
+    pidOf(victim);
+    pidOf(noisy);
+    CompletableFuture<Executed> longCell = CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.execute(victim, "import time\nfor _ in range(40):\n    time.sleep(0.1)\nprint('done')", LONG);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    CompletableFuture<Executed> busy = CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.execute(noisy, "while True:\n    pass", LONG);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(noisy).equals("busy"));
+    for (int i = 0; i < 10; i++) {
+      assertThat(client.interrupt(noisy)).isEqualTo(204);
+      Thread.sleep(100);
+    }
+    assertThat(busy.get(30, java.util.concurrent.TimeUnit.SECONDS).error()).isEqualTo("KeyboardInterrupt");
+    delete(noisy);
+    Executed other = longCell.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(other.error()).as("the other user's cell").isEmpty();
+    assertThat(other.text()).isEqualTo("done");
+    assertThat(client.run(victim, "1 + 1")).isEqualTo("2");
+    assertThat(sidecar.alive()).isTrue();
+    assertThat(sidecar.get("/healthz")).isEqualTo("ok\n");
+    delete(victim);
+  }
+
+  /** Values EG sets for the launch (EG passes no PATH: its launch environment is its own). */
+  private static final String VALUES =
+      "import os; print([os.environ.get(k) for k in ('KERNEL_USERNAME', 'KERNEL_GATEWAY', 'EG_MIN_PORT_RANGE_SIZE', 'PATH')])";
+
+  @Test
+  void aWarmKernelSeesTheEnvironmentNamesAColdOneSees() throws Exception {
+    // The same launch of the same kernelspec, once cold (the pool told to stay out) and once warm.
+    Started cold = client.start(EnterpriseGateway.POOLED, Map.of("KERNEL_USERNAME", "alice", "KERNEL_POOL_DISABLED", "1"));
+    assertThat(cold.status()).isEqualTo(201);
+    processes.kernel(cold.kernelId());
+    pidOf(cold.kernelId());
+    String coldNames = client.run(cold.kernelId(), "import os; print(sorted(os.environ))");
+    String coldValues = client.run(cold.kernelId(), VALUES);
+    String warm = startWarm();
+    pidOf(warm);
+    String warmNames = client.run(warm, "import os; print(sorted(os.environ))");
+    String warmValues = client.run(warm, VALUES);
+
+    assertThat(warmNames).isEqualTo(coldNames);
+    assertThat(warmValues).isEqualTo(coldValues);
+    assertThat(warmNames).doesNotContain("KERNEL_POOL_");
+    delete(cold.kernelId());
+    delete(warm);
+  }
+}

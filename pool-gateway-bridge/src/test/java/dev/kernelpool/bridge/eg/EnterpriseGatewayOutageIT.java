@@ -1,0 +1,94 @@
+package dev.kernelpool.bridge.eg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kernelpool.bridge.backend.Scripts;
+import dev.kernelpool.bridge.eg.GatewayClient.Started;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sidecar gone or frozen while the real Enterprise Gateway launches the pooled kernelspec: the
+ * user still gets a working kernel (cold), and a claim the sidecar reads after the launch script
+ * gave up is never delivered and loses no pool kernel.
+ */
+class EnterpriseGatewayOutageIT {
+  private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice");
+
+  @TempDir Path dir;
+  private SidecarProcess sidecar;
+  private EnterpriseGateway eg;
+  private GatewayClient client;
+  private final KernelProcesses processes = new KernelProcesses();
+
+  @BeforeEach
+  void start() throws Exception {
+    Path home = EnterpriseGateway.home();
+    sidecar = SidecarProcess.start(dir, EnterpriseGateway.POOLED, 2);
+    Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
+    EnterpriseGateway.writeKernelspecs(dir, home, script, sidecar.url(), sidecar.tokenFile(), "2");
+    eg = EnterpriseGateway.start(home, dir, dir, Map.of());
+    client = eg.client();
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (eg != null) {
+        eg.close();
+      }
+      if (sidecar != null) {
+        sidecar.close();
+      }
+    } finally {
+      processes.assertNoneLeft();
+    }
+  }
+
+  private String startCold() throws Exception {
+    Started s = client.start(EnterpriseGateway.POOLED, ALICE);
+    assertThat(s.status()).as("EG's answer: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
+    processes.kernel(s.kernelId());
+    processes.pid(Long.parseLong(client.run(s.kernelId(), "import os; os.getpid()")));
+    assertThat(client.run(s.kernelId(), "6 * 7")).isEqualTo("42");
+    return s.kernelId();
+  }
+
+  @Test
+  void withTheSidecarStoppedLaunchesGoColdAndWork() throws Exception {
+    sidecar.close();
+
+    String id = startCold();
+
+    assertThat(client.delete(id)).isEqualTo(204);
+  }
+
+  @Test
+  void aFrozenSidecarNeverDeliversALateClaimAndKeepsItsKernels() throws Exception {
+    List<Long> poolKernels = sidecar.kernelPids();
+    assertThat(poolKernels).hasSize(2);
+    long frozenAt = System.nanoTime();
+    sidecar.freeze();
+
+    String id = startCold();
+    // Frozen 8 s in all, well past the script's 2 s: then it reads the claim it was sent.
+    await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - frozenAt > Duration.ofSeconds(8).toNanos());
+    sidecar.thaw();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> sidecar.metric("kernelpool_fallbacks_total", "too_late")
+        + sidecar.metric("kernelpool_claim_requests_rejected_total", "") >= 1 || sidecar.log().contains("too_late"));
+    assertThat(sidecar.metric("kernelpool_claims_total", "outcome=\"hit\"")).as("nothing handed over").isZero();
+    assertThat(eg.tail()).doesNotContain("has not been registered");
+    assertThat(sidecar.warm()).as("the untouched kernels stay in the pool").isEqualTo(2);
+    assertThat(sidecar.kernelPids()).containsExactlyInAnyOrderElementsOf(poolKernels);
+    assertThat(client.run(id, "1 + 1")).isEqualTo("2");
+    assertThat(client.delete(id)).isEqualTo(204);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.kernelpool.bridge.eg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Jupyter client of Enterprise Gateway as notebook front ends are: its REST API for kernels and
+ * its websocket channels, speaking the Jupyter messaging protocol in JSON (the JDK's HTTP and
+ * WebSocket clients, no Jupyter code of ours).
+ */
+final class GatewayClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  GatewayClient(String hostPort) {
+    this.base = hostPort;
+  }
+
+  /** What {@code POST /api/kernels} answered, and how long it took. */
+  record Started(int status, String kernelId, double seconds, String body) {}
+
+  /** What an execute came to: the result or stream text, or the error's name. */
+  record Executed(String status, String text, String error) {
+    boolean ok() {
+      return "ok".equals(status);
+    }
+  }
+
+  Started start(String kernelspec, Map<String, String> env) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("name", kernelspec);
+    ObjectNode e = body.putObject("env");
+    env.forEach(e::put);
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = http.send(request("/api/kernels").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String id = r.statusCode() == 201 ? JSON.readTree(r.body()).path("id").asText() : "";
+    return new Started(r.statusCode(), id, seconds, r.body());
+  }
+
+  int interrupt(String kernelId) throws IOException, InterruptedException {
+    return post("/api/kernels/" + kernelId + "/interrupt");
+  }
+
+  int restart(String kernelId) throws IOException, InterruptedException {
+    return post("/api/kernels/" + kernelId + "/restart");
+  }
+
+  int delete(String kernelId) throws IOException, InterruptedException {
+    return http.send(request("/api/kernels/" + kernelId).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** The kernel as EG lists it; status 404 once EG has dropped it. */
+  int status(String kernelId) throws IOException, InterruptedException {
+    return http.send(request("/api/kernels/" + kernelId).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** EG's view of the kernel's execution state ({@code idle}, {@code busy}, ...). */
+  String executionState(String kernelId) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(request("/api/kernels/" + kernelId).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 ? JSON.readTree(r.body()).path("execution_state").asText() : "gone";
+  }
+
+  boolean kernelspecsAnswer() {
+    try {
+      return http.send(request("/api/kernelspecs").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private int post(String path) throws IOException, InterruptedException {
+    return http.send(request(path).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + base + path)).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json");
+  }
+
+  /**
+   * Runs {@code code} over a fresh websocket on the kernel's channels and waits for the kernel to
+   * go idle after it; fails with a timeout when no answer comes in time.
+   */
+  Executed execute(String kernelId, String code, Duration timeout) throws Exception {
+    String msgId = UUID.randomUUID().toString();
+    Collector collector = new Collector(msgId);
+    WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+        .buildAsync(URI.create("ws://" + base + "/api/kernels/" + kernelId + "/channels"), collector)
+        .get(10, TimeUnit.SECONDS);
+    try {
+      ObjectNode msg = JSON.createObjectNode();
+      msg.putObject("header").put("msg_id", msgId).put("msg_type", "execute_request").put("username", "alice")
+          .put("session", UUID.randomUUID().toString()).put("date", "").put("version", "5.3");
+      msg.putObject("parent_header");
+      msg.putObject("metadata");
+      msg.putObject("content").put("code", code).put("silent", false).put("store_history", true)
+          .put("allow_stdin", false).putObject("user_expressions");
+      msg.put("channel", "shell");
+      ws.sendText(msg.toString(), true).get(10, TimeUnit.SECONDS);
+      return collector.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      ws.abort();
+    }
+  }
+
+  /** Runs {@code code} expecting success; returns its text. */
+  String run(String kernelId, String code) throws Exception {
+    Executed e = execute(kernelId, code, Duration.ofSeconds(30));
+    if (!e.ok()) {
+      throw new AssertionError("execute of " + code + " failed: " + e);
+    }
+    return e.text();
+  }
+
+  private static final class Collector implements WebSocket.Listener {
+    private final String msgId;
+    private final StringBuilder partial = new StringBuilder();
+    private final StringBuilder text = new StringBuilder();
+    private final CompletableFuture<Executed> done = new CompletableFuture<>();
+    private String status = "";
+    private String error = "";
+    private boolean replied;
+    private boolean idle;
+
+    Collector(String msgId) {
+      this.msgId = msgId;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          handle(JSON.readTree(partial.toString()));
+        } catch (IOException e) {
+          done.completeExceptionally(e);
+        }
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    /** Complete once both the shell reply and iopub's idle status came: they race on two channels. */
+    private void handle(JsonNode m) {
+      if (!msgId.equals(m.path("parent_header").path("msg_id").asText())) {
+        return;
+      }
+      JsonNode content = m.path("content");
+      switch (m.path("header").path("msg_type").asText()) {
+        case "execute_result" -> text.append(content.path("data").path("text/plain").asText());
+        case "stream" -> text.append(content.path("text").asText());
+        case "error" -> error = content.path("ename").asText();
+        case "execute_reply" -> {
+          status = content.path("status").asText();
+          replied = true;
+        }
+        case "status" -> idle |= "idle".equals(content.path("execution_state").asText());
+        default -> { }
+      }
+      if (replied && idle) {
+        done.complete(new Executed(status, text.toString().strip(), error));
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+      done.completeExceptionally(new IOException("websocket closed: " + code + " " + reason));
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      done.completeExceptionally(error);
+    }
+  }
+}

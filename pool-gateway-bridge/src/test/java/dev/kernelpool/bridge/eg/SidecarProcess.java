@@ -1,0 +1,176 @@
+package dev.kernelpool.bridge.eg;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sidecar as users run it: {@code java -jar kernel-pool.jar serve --config FILE}, a process of
+ * its own, so a test can stop it, or freeze it with SIGSTOP the way an overloaded host does.
+ */
+final class SidecarProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Process process;
+  private final String url;
+  private final Path workDir;
+  private final Path log;
+
+  private SidecarProcess(Process process, String url, Path workDir, Path log) {
+    this.process = process;
+    this.url = url;
+    this.workDir = workDir;
+    this.log = log;
+  }
+
+  /** The executable jar the build made (failsafe runs after package). */
+  static Path jar() {
+    Path jar = Path.of("target", "kernel-pool.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no " + jar + ": run mvn package first");
+    }
+    return jar;
+  }
+
+  /** Starts a local pool of {@code size} warm kernels of {@code kernelspec} on a free port. */
+  static SidecarProcess start(Path dir, String kernelspec, int size) throws IOException {
+    int port = EnterpriseGateway.freePort();
+    Path workDir = dir.resolve("pool-work");
+    Path config = dir.resolve("sidecar.yaml");
+    Files.writeString(config, String.join("\n",
+        "http: {host: 127.0.0.1, port: " + port + "}",
+        "claim: {timeout: 2s}",
+        "local: {workDir: '" + workDir + "'}",
+        "controller: {heartbeat: 2s, resync: 2s, readyTimeout: 30s}",
+        "policy: {noQuotaBudget: 'pods=" + size + "'}",
+        "kernelspecs:",
+        "  - {name: " + kernelspec + ", resources: 'cpu=500m,memory=512Mi', min: " + size + ", max: " + size + "}",
+        ""));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path log = dir.resolve("sidecar-" + port + ".log");
+    Process p = new ProcessBuilder(java, "-jar", jar().toString(), "serve", "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    SidecarProcess sidecar = new SidecarProcess(p, "http://127.0.0.1:" + port, workDir, log);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !p.isAlive() || sidecar.warm() >= size);
+      if (!p.isAlive()) {
+        throw new IllegalStateException("sidecar did not start: " + Files.readString(log));
+      }
+    } catch (RuntimeException e) {
+      sidecar.close();
+      throw e;
+    }
+    return sidecar;
+  }
+
+  String url() {
+    return url;
+  }
+
+  Path tokenFile() {
+    return workDir.resolve("token");
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Warm kernels in the pool, from {@code /pools}; -1 while it does not answer. */
+  int warm() {
+    try {
+      JsonNode pools = JSON.readTree(get("/pools"));
+      int warm = 0;
+      for (JsonNode ns : pools.path("namespaces")) {
+        for (JsonNode p : ns.path("profiles")) {
+          warm += p.path("warm").asInt();
+        }
+      }
+      return warm;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** A counter or gauge of {@code /metrics}, summed over the series whose labels contain {@code labels}. */
+  double metric(String name, String labels) throws IOException {
+    double sum = 0;
+    for (String line : get("/metrics").split("\n")) {
+      if (line.startsWith(name + "{") && line.contains(labels)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  String get(String path) throws IOException {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Freezes the sidecar (SIGSTOP), as a host under memory pressure or a debugger does. */
+  void freeze() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  void thaw() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + signal + " failed");
+    }
+  }
+
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** The pool kernels' pids (every process the sidecar started). */
+  List<Long> kernelPids() {
+    return process.descendants().map(ProcessHandle::pid).toList();
+  }
+
+  @Override
+  public void close() {
+    try {
+      signal("-CONT");
+    } catch (IOException | RuntimeException e) {
+      // not running any more
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<ProcessHandle> kernels = process.descendants().toList();
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      kernels.forEach(ProcessHandle::destroyForcibly);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
