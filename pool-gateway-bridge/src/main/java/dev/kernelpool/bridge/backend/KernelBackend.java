@@ -39,6 +39,15 @@ public interface KernelBackend extends AutoCloseable {
   }
 
   /**
+   * Whether a kernel this backend handed out for {@code egKernelId} still runs: a second claim for
+   * that id would give one EG kernel two kernels. (EG's restart of a kernel ends the old one
+   * first.) Backends that cannot tell say false.
+   */
+  default boolean serves(String egKernelId) {
+    return false;
+  }
+
+  /**
    * Whether a launch report comes from a launcher this backend started for that kernel (local: the
    * per-kernel secret it was given on stdin). A report that fails is dropped.
    */

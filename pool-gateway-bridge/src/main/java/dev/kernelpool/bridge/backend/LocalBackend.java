@@ -65,6 +65,8 @@ public final class LocalBackend implements KernelBackend {
   private final Map<String, Process> owned = new ConcurrentHashMap<>();
   private final Map<String, Process> released = new ConcurrentHashMap<>();
   private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
+  /** EG kernel id -> the pool kernel handed out for it, while that kernel runs. */
+  private final Map<String, String> boundTo = new ConcurrentHashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final SecureRandom random = new SecureRandom();
   private volatile Consumer<String> gone = id -> {};
@@ -131,6 +133,7 @@ public final class LocalBackend implements KernelBackend {
 
   private void exited(String memberId) {
     released.remove(memberId);
+    boundTo.values().remove(memberId);
     secrets.remove(memberId);
     boolean asked = stopping.remove(memberId);
     Process p = owned.remove(memberId);
@@ -210,7 +213,14 @@ public final class LocalBackend implements KernelBackend {
     Process p = owned.remove(kernel.id());
     if (p != null) {
       released.put(kernel.id(), p);
+      boundTo.put(egKernelId, kernel.id());
     }
+  }
+
+  @Override
+  public boolean serves(String egKernelId) {
+    String memberId = boundTo.get(egKernelId);
+    return memberId != null && released.containsKey(memberId);
   }
 
   @Override

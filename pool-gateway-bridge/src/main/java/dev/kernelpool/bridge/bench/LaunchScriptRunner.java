@@ -21,10 +21,33 @@ import java.util.concurrent.TimeoutException;
  * environment.
  */
 public final class LaunchScriptRunner {
-  /** What the script did. */
-  public record Result(int exitCode, String stderr, long millis) {}
+  /**
+   * What the script did.
+   *
+   * @param exitCode its exit status, -1 while it still runs: as the cold launcher (a miss), or as
+   *     the stand-in for a local warm kernel (a hit, until that kernel ends)
+   */
+  public record Result(int exitCode, String stderr, long millis) {
+    /** A warm kernel was handed over. */
+    public boolean hit() {
+      return stderr.contains("kernel-pool: warm kernel ");
+    }
+
+    /** A hit whose script stays as the kernel's stand-in (the local backend's answer). */
+    public boolean heldAsStandIn() {
+      return hit() && exitCode == -1 && stderr.contains(STAYS);
+    }
+  }
+
+  private static final String STAYS = "kernel-pool: staying as the stand-in";
+
+  private static final String COLD = "launching cold";
 
   private LaunchScriptRunner() {}
+
+  private static boolean settled(String stderr) {
+    return stderr.contains(STAYS) || stderr.contains(COLD);
+  }
 
   /**
    * Runs the script and returns once it exited, or once its cold launcher's kernel reported to
@@ -63,7 +86,15 @@ public final class LaunchScriptRunner {
         // judged below from what happened
       }
       long millis = (System.nanoTime() - start) / 1_000_000;
-      boolean exited = p.waitFor(reported.isDone() ? 1000 : 0, TimeUnit.MILLISECONDS);
+      if (reported.isDone()) {
+        // The script has said what it does by now, or soon: exits 0 (a hit on Kubernetes), stays
+        // as the kernel's stand-in (a local hit) or became the cold launcher (a miss).
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (p.isAlive() && !settled(Files.readString(err, StandardCharsets.UTF_8)) && System.nanoTime() < until) {
+          p.waitFor(5, TimeUnit.MILLISECONDS);
+        }
+      }
+      boolean exited = !p.isAlive();
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       Files.deleteIfExists(err);
       return new Result(exited ? p.exitValue() : -1, stderr, millis);

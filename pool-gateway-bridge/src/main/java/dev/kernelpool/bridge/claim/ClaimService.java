@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A claim never reaches EG after the launch script's deadline: a kernel taken but not yet
  * touched when the deadline passes goes back to the pool; one already bound or personalized is
- * stopped. Two claims for the same kernel id at once get one kernel: the second misses.
+ * stopped. A claim for a kernel id that has a claim in progress, or a handed-out kernel still
+ * running, misses: one EG kernel never gets two.
  */
 public final class ClaimService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimService.class);
@@ -80,8 +81,11 @@ public final class ClaimService {
 
   public ClaimOutcome claim(ClaimRequest request) {
     if (!inFlight.add(request.kernelId())) {
-      return miss(request.env().getOrDefault("KERNEL_NAMESPACE", ""), request.kernelspec(), "duplicate_kernel_id",
-          "a claim for this kernel id is already in progress");
+      return duplicate(request, "a claim for this kernel id is already in progress");
+    }
+    if (backend.serves(request.kernelId())) {
+      inFlight.remove(request.kernelId());
+      return duplicate(request, "a kernel handed out for this kernel id still runs");
     }
     try {
       return claimOnce(request);
@@ -102,7 +106,7 @@ public final class ClaimService {
     try {
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         if (pastDeadline(request)) {
-          return tooLate(profile);
+          return tooLate(request, profile);
         }
         Optional<PoolKernel> taken = registry.take(profile);
         if (taken.isEmpty()) {
@@ -116,7 +120,7 @@ public final class ClaimService {
               connections.close(kernel.id());
               backend.stop(kernel);
             }
-            return tooLate(profile);
+            return tooLate(request, profile);
           }
           try {
             backend.bind(kernel, request.kernelId());
@@ -139,7 +143,15 @@ public final class ClaimService {
     }
   }
 
-  private ClaimOutcome tooLate(PoolProfile profile) {
+  private ClaimOutcome duplicate(ClaimRequest request, String message) {
+    LOG.warn("claim for kernel {} refused: {}", request.kernelId(), message);
+    return miss(request.env().getOrDefault("KERNEL_NAMESPACE", ""), request.kernelspec(), "duplicate_kernel_id", message);
+  }
+
+  private ClaimOutcome tooLate(ClaimRequest request, PoolProfile profile) {
+    LOG.warn("claim for kernel {} handled after the launch script's deadline ({}): nothing handed over; "
+        + "the script launched cold (is the sidecar starved of CPU?)", request.kernelId(),
+        request.deadline().map(Object::toString).orElse("none"));
     return miss(profile.namespace(), profile.kernelspec(), "too_late",
         "the launch script's deadline has passed; it launches cold");
   }

@@ -195,7 +195,7 @@ public record SidecarConfig(
           Optional.ofNullable(root.string("tokenFile", null)).map(Path::of),
           listener.string("host", "127.0.0.1"),
           listener.integer("port", 0, 0, 65535),
-          claim.duration("timeout", Duration.ofSeconds(5)),
+          claim.duration("timeout", Duration.ofSeconds(2)),
           claim.string("personalizeCode", ""),
           local.string("python", "/usr/bin/python3"),
           Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool")),

@@ -43,7 +43,7 @@ public final class ResponseListener implements AutoCloseable {
    * @param handlers connections served at once
    */
   public record Settings(int maxPayloadBytes, Duration readTimeout, int handlers) {
-    public static final Settings DEFAULTS = new Settings(64 * 1024, Duration.ofSeconds(5), 8);
+    public static final Settings DEFAULTS = new Settings(64 * 1024, Duration.ofSeconds(2), 16);
 
     public Settings {
       if (maxPayloadBytes < 1024) {

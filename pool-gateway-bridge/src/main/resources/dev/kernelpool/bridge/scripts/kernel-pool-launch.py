@@ -326,6 +326,7 @@ def main(argv):
         reason, answer = "error: %s" % e, None
     if reason is None:
         if answer.get("kernel_pid") is not None and answer.get("comm_port") is not None:
+            log("staying as the stand-in of kernel process %d until it ends" % int(answer["kernel_pid"]))
             return hold(answer)
         return 0
     log("%s; launching cold: %s" % (reason, os.path.basename(fallback[0])))

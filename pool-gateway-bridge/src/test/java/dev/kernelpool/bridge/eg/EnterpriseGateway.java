@@ -145,7 +145,7 @@ final class EnterpriseGateway implements AutoCloseable {
   String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

@@ -81,7 +81,12 @@ class EnterpriseGatewayIT {
   }
 
   private long pidOf(String kernelId) throws Exception {
-    long pid = Long.parseLong(client.run(kernelId, "import os; os.getpid()"));
+    long pid;
+    try {
+      pid = Long.parseLong(client.run(kernelId, "import os; os.getpid()"));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("kernel " + kernelId + " did not answer; EG:\n" + eg.tail() + "\nsidecar:\n" + sidecar.log(), e);
+    }
     processes.pid(pid);
     return pid;
   }
