@@ -50,8 +50,12 @@ public final class LocalBackend implements KernelBackend {
    * @param python the interpreter with ipykernel and pycryptodome (Debian's {@code /usr/bin/python3})
    * @param workDir where the launcher script and kernel logs go
    * @param bindIp the address kernels listen on
+   * @param portRange the ports kernels take ({@code lower..upper}, or {@code 0..0} for any free
+   *     port); a range apart from EG's {@code EG_PORT_RANGE} keeps pool kernels and EG's cold
+   *     launchers from picking the same free port at once
    */
-  public record Settings(String python, Path workDir, String namespace, String bindIp, List<PoolProfile> declaredProfiles) {
+  public record Settings(String python, Path workDir, String namespace, String bindIp, String portRange,
+      List<PoolProfile> declaredProfiles) {
     public Settings {
       declaredProfiles = List.copyOf(declaredProfiles);
     }
@@ -93,6 +97,7 @@ public final class LocalBackend implements KernelBackend {
                 "--RemoteProcessProxy.kernel-id", memberId,
                 "--RemoteProcessProxy.response-address", responseAddress.toString(),
                 "--RemoteProcessProxy.public-key", publicKey,
+                "--RemoteProcessProxy.port-range", settings.portRange(),
                 "--ip", settings.bindIp(),
                 "--kernel-name", profile.kernelspec(),
                 "--report-secret=stdin"));

@@ -1,6 +1,8 @@
 package dev.kernelpool.bridge.cli;
 
 import dev.kernelpool.bridge.bench.ClaimBench;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
+import dev.kernelpool.bridge.bench.GatewayBench;
 import dev.kernelpool.bridge.bench.Percentiles;
 import dev.kernelpool.bridge.bench.WireBench;
 import dev.kernelpool.bridge.config.SidecarConfig;
@@ -8,6 +10,7 @@ import dev.kernelpool.bridge.sidecar.Sidecar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,10 +24,12 @@ import picocli.CommandLine.Parameters;
     description = {
       "Measure on this machine, side by side in one run.",
       "  wire:  cold start of a plain ipykernel (spawn to first kernel_info) and the warm kernel_info round trip",
-      "  claim: a launch through the launch script, cold (pool disabled) and warm (claimed from the pool)"
+      "  claim: a launch through the launch script, cold (pool disabled) and warm (claimed from the pool)",
+      "  eg:    launches through the real Enterprise Gateway (--eg-home), cold and warm interleaved, at EG's",
+      "         default poll interval and at 0.05 s: EG's 201 and start to the first result of 1+1"
     })
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "wire|claim", description = "Which benchmark.")
+  @Parameters(index = "0", paramLabel = "wire|claim|eg", description = "Which benchmark.")
   String which;
 
   @Option(names = "--cold", defaultValue = "5", description = "Cold starts to measure (default ${DEFAULT-VALUE}).")
@@ -32,6 +37,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--warm", defaultValue = "200", description = "Warm samples: round trips or claims (default ${DEFAULT-VALUE}).")
   int warm;
+
+  @Option(names = "--eg-home", paramLabel = "DIR", description = "eg: a folder with enterprise_gateway-3.3.0/ and jupyter_client-6.1.12/ (default: $KERNEL_POOL_EG_HOME).")
+  Path egHome;
+
+  @Option(names = "--launches", defaultValue = "10", description = "eg: cold and warm launches per poll interval (default ${DEFAULT-VALUE}).")
+  int launches;
 
   @Mixin PythonOption pythonOption;
 
@@ -63,8 +74,25 @@ final class BenchCommand implements Callable<Integer> {
         }
         return 0;
       }
+      case "eg" -> {
+        Path home = egHome != null ? egHome : System.getenv("KERNEL_POOL_EG_HOME") == null ? null : Path.of(System.getenv("KERNEL_POOL_EG_HOME"));
+        if (home == null || !EnterpriseGatewayRunner.usable(home)) {
+          System.err.println("kernel-pool bench eg: give --eg-home (or KERNEL_POOL_EG_HOME): a folder with enterprise_gateway-3.3.0/ and jupyter_client-6.1.12/");
+          return 2;
+        }
+        GatewayBench bench = new GatewayBench(home, pythonOption.python, dir, System.err);
+        List<GatewayBench.Result> results = List.of(bench.run("", launches), bench.run("0.05", launches));
+        System.out.println("| EG_POLL_INTERVAL s | n | 201 cold p50 ms | 201 warm p50 ms | 201 speed-up | first result cold p50 ms | first result warm p50 ms | first result speed-up | warm hits |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (GatewayBench.Result r : results) {
+          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1fx | %.0f | %.0f | %.1fx | %d |%n", r.pollInterval(), r.cold201().count(),
+              r.cold201().p50(), r.warm201().p50(), r.cold201().p50() / r.warm201().p50(), r.coldResult().p50(),
+              r.warmResult().p50(), r.coldResult().p50() / r.warmResult().p50(), r.warmHits());
+        }
+        return 0;
+      }
       default -> {
-        System.err.println("kernel-pool bench: unknown benchmark '" + which + "' (known: wire, claim)");
+        System.err.println("kernel-pool bench: unknown benchmark '" + which + "' (known: wire, claim, eg)");
         return 2;
       }
     }

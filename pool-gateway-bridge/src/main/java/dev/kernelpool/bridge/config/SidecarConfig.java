@@ -54,6 +54,7 @@ public record SidecarConfig(
     Path workDir,
     String namespace,
     String bindIp,
+    String portRange,
     PoolPolicy policy,
     Duration forecastLookback,
     String forecaster,
@@ -74,13 +75,28 @@ public record SidecarConfig(
     kernelspecs = List.copyOf(kernelspecs);
   }
 
+  /** {@code 0..0} (any free port) or {@code lower..upper}, as EG's {@code EG_PORT_RANGE}: 1,000 ports at least. */
+  private static String portRange(String text) {
+    java.util.regex.Matcher m = PORT_RANGE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new ConfigException("local.portRange: expected lower..upper such as 50000..59999, or 0..0, got \"" + text + "\"");
+    }
+    int lower = Integer.parseInt(m.group(1));
+    int upper = Integer.parseInt(m.group(2));
+    if (!(lower == 0 && upper == 0) && (lower < 1024 || upper > 65535 || upper - lower < 1000)) {
+      throw new ConfigException("local.portRange: " + text + " must lie within 1024..65535 and span at least 1000 ports (or be 0..0)");
+    }
+    return text.trim();
+  }
+
   private static final String[] ROOT =
       {"http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller",
           "backend", "kubernetes"};
   private static final String[] HTTP = {"host", "port"};
   private static final String[] LISTENER = {"host", "port"};
   private static final String[] CLAIM = {"timeout", "personalizeCode"};
-  private static final String[] LOCAL = {"python", "workDir", "namespace", "bindIp"};
+  private static final String[] LOCAL = {"python", "workDir", "namespace", "bindIp", "portRange"};
+  private static final java.util.regex.Pattern PORT_RANGE = java.util.regex.Pattern.compile("(\\d{1,5})\\.\\.(\\d{1,5})");
   private static final String[] CONTROLLER = {"resync", "heartbeat", "readyTimeout"};
   private static final String[] KERNELSPEC =
       {"name", "image", "resources", "uid", "gid", "volumes", "serviceAccount", "warmupCode", "min", "max"};
@@ -132,9 +148,14 @@ public record SidecarConfig(
    * run.
    */
   public static SidecarConfig localPool(Path workDir, String python, int size) {
+    return localPool(workDir, python, size, "python3");
+  }
+
+  /** A local pool of {@code size} kernels of {@code kernelspec} (the demo, benchmarks, tests). */
+  public static SidecarConfig localPool(Path workDir, String python, int size, String kernelspec) {
     return parseYaml(
         "http: {port: 0}\nlocal: {workDir: '" + workDir + "', python: '" + python + "'}\n"
-            + "kernelspecs:\n  - {name: python3, resources: 'cpu=500m,memory=512Mi', min: " + size
+            + "kernelspecs:\n  - {name: " + kernelspec + ", resources: 'cpu=500m,memory=512Mi', min: " + size
             + ", max: " + size + "}\n");
   }
 
@@ -201,6 +222,7 @@ public record SidecarConfig(
           Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool")),
           local.string("namespace", "local"),
           local.string("bindIp", "127.0.0.1"),
+          portRange(local.string("portRange", "0..0")),
           policy(root.child("policy"), rules),
           root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
           forecaster(root.child("policy").string("forecaster", LaunchFrequencyForecaster.NAME)),

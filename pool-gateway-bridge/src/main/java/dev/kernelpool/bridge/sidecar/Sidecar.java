@@ -125,7 +125,7 @@ public final class Sidecar implements AutoCloseable {
   private PoolRuntime local(SidecarConfig config, Clock clock, ProfileResolver resolver, Planner planner,
       LaunchRecorder launches, Function<PoolProfile, String> warmup) {
     LocalBackend backend = new LocalBackend(
-        new LocalBackend.Settings(config.python(), config.workDir(), config.namespace(), config.bindIp(),
+        new LocalBackend.Settings(config.python(), config.workDir(), config.namespace(), config.bindIp(), config.portRange(),
             config.kernelspecs().stream().map(resolver::defaultProfile).toList()),
         listener.address(), listener.publicKey());
     PoolController controller = new PoolController(backend, registry, connections, launches, planner, warmup,

@@ -1,11 +1,18 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
+
+import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kernelpool.bridge.backend.Scripts;
-import dev.kernelpool.bridge.eg.GatewayClient.Executed;
-import dev.kernelpool.bridge.eg.GatewayClient.Started;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Executed;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,17 +43,17 @@ class EnterpriseGatewayIT {
 
   @TempDir static Path dir;
   private static SidecarProcess sidecar;
-  private static EnterpriseGateway eg;
-  private static GatewayClient client;
+  private static EnterpriseGatewayRunner eg;
+  private static EnterpriseGatewayClient client;
   private KernelProcesses processes;
 
   @BeforeAll
   static void start() throws Exception {
     Path home = EnterpriseGateway.home();
-    sidecar = SidecarProcess.start(dir, EnterpriseGateway.POOLED, 2);
+    sidecar = SidecarProcess.start(dir);
     Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
-    EnterpriseGateway.writeKernelspecs(dir, home, script, sidecar.url(), sidecar.tokenFile(), "2");
-    eg = EnterpriseGateway.start(home, dir, dir, Map.of());
+    EnterpriseGatewayRunner.writeKernelspecs(dir, home, script, sidecar.url(), sidecar.tokenFile(), "2");
+    eg = EnterpriseGatewayRunner.start(home, dir, dir, Map.of("EG_PORT_RANGE", SidecarProcess.EG_PORTS));
     client = eg.client();
   }
 
@@ -73,7 +80,7 @@ class EnterpriseGatewayIT {
 
   private String startWarm() throws Exception {
     double hits = sidecar.metric("kernelpool_claims_total", "outcome=\"hit\"");
-    Started s = client.start(EnterpriseGateway.POOLED, ALICE);
+    Started s = client.start(EnterpriseGatewayRunner.POOLED, ALICE);
     assertThat(s.status()).as("EG's answer: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
     processes.kernel(s.kernelId());
     assertThat(sidecar.metric("kernelpool_claims_total", "outcome=\"hit\"")).as("a warm kernel served it").isEqualTo(hits + 1);
@@ -93,6 +100,20 @@ class EnterpriseGatewayIT {
 
   private void delete(String kernelId) throws Exception {
     assertThat(client.delete(kernelId)).isEqualTo(204);
+  }
+
+  @Test
+  void theSuiteRunsTheDocumentedKernelspec() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String documented = Files.readString(Path.of("..", "examples", "kernelspecs", EnterpriseGatewayRunner.POOLED, "kernel.json"))
+        .replace("http://127.0.0.1:8765", sidecar.url())
+        .replace("/var/lib/kernel-pool/token", sidecar.tokenFile().toString())
+        .replace("/usr/local/share/kernel-pool/", dir.resolve("scripts") + "/")
+        .replace("/usr/local/share/jupyter/kernels/python_distributed/scripts/launch_ipykernel.py",
+            EnterpriseGatewayRunner.launcher(EnterpriseGateway.home()).toString());
+    JsonNode run = json.readTree(dir.resolve("kernels").resolve(EnterpriseGatewayRunner.POOLED).resolve("kernel.json").toFile());
+
+    assertThat(run).isEqualTo(json.readTree(documented));
   }
 
   @Test
@@ -180,7 +201,7 @@ class EnterpriseGatewayIT {
     try {
       List<Future<Started>> starts = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        starts.add(threads.submit(() -> client.start(EnterpriseGateway.POOLED, ALICE)));
+        starts.add(threads.submit(() -> client.start(EnterpriseGatewayRunner.POOLED, ALICE)));
       }
       Set<Long> pids = new HashSet<>();
       List<String> ids = new ArrayList<>();
@@ -246,7 +267,7 @@ class EnterpriseGatewayIT {
   @Test
   void aWarmKernelSeesTheEnvironmentNamesAColdOneSees() throws Exception {
     // The same launch of the same kernelspec, once cold (the pool told to stay out) and once warm.
-    Started cold = client.start(EnterpriseGateway.POOLED, Map.of("KERNEL_USERNAME", "alice", "KERNEL_POOL_DISABLED", "1"));
+    Started cold = client.start(EnterpriseGatewayRunner.POOLED, Map.of("KERNEL_USERNAME", "alice", "KERNEL_POOL_DISABLED", "1"));
     assertThat(cold.status()).isEqualTo(201);
     processes.kernel(cold.kernelId());
     pidOf(cold.kernelId());

@@ -1,10 +1,14 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
+
+import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kernelpool.bridge.backend.Scripts;
-import dev.kernelpool.bridge.eg.GatewayClient.Started;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,17 +28,17 @@ class EnterpriseGatewayOutageIT {
 
   @TempDir Path dir;
   private SidecarProcess sidecar;
-  private EnterpriseGateway eg;
-  private GatewayClient client;
+  private EnterpriseGatewayRunner eg;
+  private EnterpriseGatewayClient client;
   private final KernelProcesses processes = new KernelProcesses();
 
   @BeforeEach
   void start() throws Exception {
     Path home = EnterpriseGateway.home();
-    sidecar = SidecarProcess.start(dir, EnterpriseGateway.POOLED, 2);
+    sidecar = SidecarProcess.start(dir);
     Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
-    EnterpriseGateway.writeKernelspecs(dir, home, script, sidecar.url(), sidecar.tokenFile(), "2");
-    eg = EnterpriseGateway.start(home, dir, dir, Map.of());
+    EnterpriseGatewayRunner.writeKernelspecs(dir, home, script, sidecar.url(), sidecar.tokenFile(), "2");
+    eg = EnterpriseGatewayRunner.start(home, dir, dir, Map.of("EG_PORT_RANGE", SidecarProcess.EG_PORTS));
     client = eg.client();
   }
 
@@ -53,7 +57,7 @@ class EnterpriseGatewayOutageIT {
   }
 
   private String startCold() throws Exception {
-    Started s = client.start(EnterpriseGateway.POOLED, ALICE);
+    Started s = client.start(EnterpriseGatewayRunner.POOLED, ALICE);
     assertThat(s.status()).as("EG's answer: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
     processes.kernel(s.kernelId());
     processes.pid(Long.parseLong(client.run(s.kernelId(), "import os; os.getpid()")));

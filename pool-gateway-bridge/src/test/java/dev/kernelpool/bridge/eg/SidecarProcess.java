@@ -1,5 +1,7 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
+
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +25,11 @@ final class SidecarProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** Apart from {@link #EG_PORTS}, as docs/enterprise-gateway.md advises. */
+  static final String POOL_PORTS = "50000..59999";
+  /** EG's {@code EG_PORT_RANGE} in the suite. */
+  static final String EG_PORTS = "40000..49999";
+
   private final Process process;
   private final String url;
   private final Path workDir;
@@ -44,20 +51,25 @@ final class SidecarProcess implements AutoCloseable {
     return jar;
   }
 
-  /** Starts a local pool of {@code size} warm kernels of {@code kernelspec} on a free port. */
-  static SidecarProcess start(Path dir, String kernelspec, int size) throws IOException {
-    int port = EnterpriseGateway.freePort();
+  /** The documented configuration: examples/config/sidecar-distributed.yaml. */
+  static final Path EXAMPLE = Path.of("..", "examples", "config", "sidecar-distributed.yaml");
+
+  /**
+   * Starts the sidecar with the documented configuration, {@link #EXAMPLE}, only its port and work
+   * directory changed (free port, a test directory): a pool of 2 warm {@code
+   * python_distributed_pooled} kernels.
+   */
+  static SidecarProcess start(Path dir) throws IOException {
+    int size = 2;
+    int port = EnterpriseGatewayRunner.freePort();
     Path workDir = dir.resolve("pool-work");
     Path config = dir.resolve("sidecar.yaml");
-    Files.writeString(config, String.join("\n",
-        "http: {host: 127.0.0.1, port: " + port + "}",
-        "claim: {timeout: 2s}",
-        "local: {workDir: '" + workDir + "'}",
-        "controller: {heartbeat: 2s, resync: 2s, readyTimeout: 30s}",
-        "policy: {noQuotaBudget: 'pods=" + size + "'}",
-        "kernelspecs:",
-        "  - {name: " + kernelspec + ", resources: 'cpu=500m,memory=512Mi', min: " + size + ", max: " + size + "}",
-        ""));
+    String example = Files.readString(EXAMPLE);
+    String adapted = example.replace("port: 8765", "port: " + port).replace("/var/lib/kernel-pool", workDir.toString());
+    if (adapted.equals(example) || !adapted.contains(POOL_PORTS)) {
+      throw new IllegalStateException(EXAMPLE + " no longer has the port, work directory or port range the suite expects");
+    }
+    Files.writeString(config, adapted);
     String java = ProcessHandle.current().info().command().orElse("java");
     Path log = dir.resolve("sidecar-" + port + ".log");
     Process p = new ProcessBuilder(java, "-jar", jar().toString(), "serve", "--config", config.toString())

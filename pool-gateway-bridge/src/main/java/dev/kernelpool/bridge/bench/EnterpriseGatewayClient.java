@@ -1,4 +1,4 @@
-package dev.kernelpool.bridge.eg;
+package dev.kernelpool.bridge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,27 +21,27 @@ import java.util.concurrent.TimeUnit;
  * its websocket channels, speaking the Jupyter messaging protocol in JSON (the JDK's HTTP and
  * WebSocket clients, no Jupyter code of ours).
  */
-final class GatewayClient {
+public final class EnterpriseGatewayClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  GatewayClient(String hostPort) {
+  public EnterpriseGatewayClient(String hostPort) {
     this.base = hostPort;
   }
 
   /** What {@code POST /api/kernels} answered, and how long it took. */
-  record Started(int status, String kernelId, double seconds, String body) {}
+  public record Started(int status, String kernelId, double seconds, String body) {}
 
   /** What an execute came to: the result or stream text, or the error's name. */
-  record Executed(String status, String text, String error) {
-    boolean ok() {
+  public record Executed(String status, String text, String error) {
+    public boolean ok() {
       return "ok".equals(status);
     }
   }
 
-  Started start(String kernelspec, Map<String, String> env) throws IOException, InterruptedException {
+  public Started start(String kernelspec, Map<String, String> env) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("name", kernelspec);
     ObjectNode e = body.putObject("env");
     env.forEach(e::put);
@@ -53,30 +53,30 @@ final class GatewayClient {
     return new Started(r.statusCode(), id, seconds, r.body());
   }
 
-  int interrupt(String kernelId) throws IOException, InterruptedException {
+  public int interrupt(String kernelId) throws IOException, InterruptedException {
     return post("/api/kernels/" + kernelId + "/interrupt");
   }
 
-  int restart(String kernelId) throws IOException, InterruptedException {
+  public int restart(String kernelId) throws IOException, InterruptedException {
     return post("/api/kernels/" + kernelId + "/restart");
   }
 
-  int delete(String kernelId) throws IOException, InterruptedException {
+  public int delete(String kernelId) throws IOException, InterruptedException {
     return http.send(request("/api/kernels/" + kernelId).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /** The kernel as EG lists it; status 404 once EG has dropped it. */
-  int status(String kernelId) throws IOException, InterruptedException {
+  public int status(String kernelId) throws IOException, InterruptedException {
     return http.send(request("/api/kernels/" + kernelId).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /** EG's view of the kernel's execution state ({@code idle}, {@code busy}, ...). */
-  String executionState(String kernelId) throws IOException, InterruptedException {
+  public String executionState(String kernelId) throws IOException, InterruptedException {
     HttpResponse<String> r = http.send(request("/api/kernels/" + kernelId).GET().build(), HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? JSON.readTree(r.body()).path("execution_state").asText() : "gone";
   }
 
-  boolean kernelspecsAnswer() {
+  public boolean kernelspecsAnswer() {
     try {
       return http.send(request("/api/kernelspecs").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {
@@ -101,7 +101,7 @@ final class GatewayClient {
    * Runs {@code code} over a fresh websocket on the kernel's channels and waits for the kernel to
    * go idle after it; fails with a timeout when no answer comes in time.
    */
-  Executed execute(String kernelId, String code, Duration timeout) throws Exception {
+  public Executed execute(String kernelId, String code, Duration timeout) throws Exception {
     String msgId = UUID.randomUUID().toString();
     Collector collector = new Collector(msgId);
     WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -124,7 +124,7 @@ final class GatewayClient {
   }
 
   /** Runs {@code code} expecting success; returns its text. */
-  String run(String kernelId, String code) throws Exception {
+  public String run(String kernelId, String code) throws Exception {
     Executed e = execute(kernelId, code, Duration.ofSeconds(30));
     if (!e.ok()) {
       throw new AssertionError("execute of " + code + " failed: " + e);
