@@ -72,6 +72,11 @@ public interface KernelBackend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** The last words of a pool kernel that ended on its own (its output's last lines), where known. */
+  default Optional<String> exitCause(String memberId) {
+    return Optional.empty();
+  }
+
   /** Sets the callback told the id of a pool kernel whose process or pod went away. */
   void onKernelGone(Consumer<String> callback);
 

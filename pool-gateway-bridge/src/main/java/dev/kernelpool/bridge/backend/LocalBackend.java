@@ -72,6 +72,8 @@ public final class LocalBackend implements KernelBackend {
   /** EG kernel id -> the pool kernel handed out for it, while that kernel runs. */
   private final Map<String, String> boundTo = new ConcurrentHashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  /** The last output of kernels that ended on their own, until the controller asked for it. */
+  private final Map<String, String> exitCauses = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private volatile Consumer<String> gone = id -> {};
 
@@ -100,7 +102,8 @@ public final class LocalBackend implements KernelBackend {
                 "--RemoteProcessProxy.port-range", settings.portRange(),
                 "--ip", settings.bindIp(),
                 "--kernel-name", profile.kernelspec(),
-                "--report-secret=stdin"));
+                "--report-secret=stdin",
+                "--exit-with-parent=unclaimed"));
     byte[] secret = new byte[32];
     random.nextBytes(secret);
     String secretText = HexFormat.of().formatHex(secret);
@@ -143,7 +146,9 @@ public final class LocalBackend implements KernelBackend {
     boolean asked = stopping.remove(memberId);
     Process p = owned.remove(memberId);
     if (p != null && !asked) {
-      LOG.warn("pool kernel {} exited on its own (status {}); its last output: {}", memberId, p.exitValue(), lastLines(memberId));
+      String cause = "status " + p.exitValue() + ", last output: " + lastLines(memberId);
+      exitCauses.put(memberId, cause);
+      LOG.warn("pool kernel {} exited on its own ({})", memberId, cause);
     }
     try {
       Files.deleteIfExists(logFile(memberId));
@@ -163,6 +168,11 @@ public final class LocalBackend implements KernelBackend {
     } catch (IOException | RuntimeException e) {
       return "(unreadable: " + e.getMessage() + ")";
     }
+  }
+
+  @Override
+  public Optional<String> exitCause(String memberId) {
+    return Optional.ofNullable(exitCauses.remove(memberId));
   }
 
   @Override

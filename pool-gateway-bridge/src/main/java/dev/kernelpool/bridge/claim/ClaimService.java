@@ -182,6 +182,12 @@ public final class ClaimService {
   /** Attempts per claim: each skips a kernel another replica claimed first. */
   private static final int MAX_ATTEMPTS = 8;
 
+  /**
+   * Resizes, personalizes and delivers. The personalization is sent first and confirmed after the
+   * delivery: the kernel runs it before any request EG sends once it has the connection info, so
+   * the hand-off does not wait for it. A personalization that fails after the delivery stops the
+   * kernel: EG sees it end and restarts it, and the user never works in a kernel that is not theirs.
+   */
   private ClaimOutcome handOver(PoolKernel kernel, ClaimRequest request, long start) {
     String step = "resize";
     try {
@@ -194,26 +200,39 @@ public final class ClaimService {
       Optional<KernelProcess> process = request.holderPid().isPresent() ? backend.process(kernel) : Optional.empty();
       KernelClient client = connections.get(kernel.id()).orElseGet(() -> connections.open(kernel.id(), launch.connectionInfo()));
       long t0 = System.nanoTime();
-      personalizer.apply(client, personalization(request, process.isPresent()), timeout);
-      long t1 = System.nanoTime();
+      Personalizer.Pending personalizing = personalizer.send(client, personalization(request, process.isPresent()));
       step = "deliver";
       if (pastDeadline(request)) {
         throw new IllegalStateException("the launch script's deadline passed before the hand-off; it launches cold");
       }
-      LauncherResponse response = launch.withKernelId(request.kernelId());
+      sender.send(request.responseAddress(), launch.withKernelId(request.kernelId()), request.egPublicKey(), deliveryTimeout(request));
+      long t1 = System.nanoTime();
+      double millis = (t1 - start) / 1e6;
+      try {
+        personalizer.confirm(personalizing, timeout);
+      } catch (Personalizer.PersonalizationException e) {
+        return failedAfterDelivery(kernel, request, e);
+      } finally {
+        connections.close(kernel.id());
+      }
       long t2 = System.nanoTime();
-      sender.send(request.responseAddress(), response, request.egPublicKey(), deliveryTimeout(request));
-      long t3 = System.nanoTime();
-      connections.close(kernel.id());
-      double millis = (System.nanoTime() - start) / 1e6;
       metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "hit");
       metrics.claimLatency(millis / 1000);
-      LOG.info("claimed pool kernel {} for kernel {} in {} ms (personalize {} ms, deliver {} ms)",
-          kernel.id(), request.kernelId(), Math.round(millis), (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
+      LOG.info("claimed pool kernel {} for kernel {} in {} ms (personalized and delivered {} ms, confirmed {} ms later)",
+          kernel.id(), request.kernelId(), Math.round(millis), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
       return new ClaimOutcome.Hit(kernel.id(), millis, resize.outcome(), process);
-    } catch (Personalizer.PersonalizationException | IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return failed(kernel, request, step, e);
     }
+  }
+
+  private ClaimOutcome failedAfterDelivery(PoolKernel kernel, ClaimRequest request, Exception e) {
+    LOG.warn("pool kernel {} was handed to kernel {} but its personalization failed ({}): stopping it, EG restarts it",
+        kernel.id(), request.kernelId(), e.getMessage());
+    backend.stop(kernel);
+    metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "error");
+    metrics.fallback("personalize_failed");
+    return new ClaimOutcome.Failed("personalize_failed", e.getMessage());
   }
 
   private Personalizer.Personalization personalization(ClaimRequest request, boolean held) {

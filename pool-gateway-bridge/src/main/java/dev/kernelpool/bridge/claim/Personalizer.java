@@ -138,14 +138,36 @@ public final class Personalizer {
     }
   }
 
-  public void apply(KernelClient client, Personalization personalization, Duration timeout)
-      throws PersonalizationException {
+  /** A personalization sent to a kernel, not yet confirmed. */
+  public record Pending(KernelClient client, String msgId) {}
+
+  /**
+   * Sends the personalization without waiting: the kernel runs it before anything sent to it
+   * later (EG's first requests among them), so the hand-off need not wait for it; {@link #confirm}
+   * then checks it ran.
+   */
+  public Pending send(KernelClient client, Personalization personalization) {
+    return new Pending(client, client.sendSilentExecute(code(personalization)));
+  }
+
+  /** Waits for the kernel's answer to a sent personalization; throws unless it ran cleanly. */
+  public void confirm(Pending pending, Duration timeout) throws PersonalizationException {
     ExecuteResult result;
     try {
-      result = client.execute(code(personalization), true, Map.of(), timeout, false);
+      result = pending.client().awaitReply(pending.msgId(), timeout);
     } catch (KernelTimeoutException e) {
       throw new PersonalizationException("kernel did not answer: " + e.getMessage());
     }
+    check(result);
+  }
+
+  /** Runs the personalization and waits for it. */
+  public void apply(KernelClient client, Personalization personalization, Duration timeout)
+      throws PersonalizationException {
+    confirm(send(client, personalization), timeout);
+  }
+
+  private static void check(ExecuteResult result) throws PersonalizationException {
     if (!result.isOk()) {
       throw new PersonalizationException(
           "personalization failed in the kernel: " + result.reply().content().path("ename").asText("error"));

@@ -98,6 +98,15 @@ final class ConfigNode {
     return v.asBoolean();
   }
 
+  /** A duration that must be more than zero. */
+  Duration positiveDuration(String name, Duration fallback) {
+    Duration d = duration(name, fallback);
+    if (d.isZero() || d.isNegative()) {
+      throw new ConfigException(key(name) + ": must be more than zero");
+    }
+    return d;
+  }
+
   Duration duration(String name, Duration fallback) {
     String text = string(name, null);
     if (text == null) {

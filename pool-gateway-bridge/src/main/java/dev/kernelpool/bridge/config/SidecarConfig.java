@@ -192,6 +192,9 @@ public record SidecarConfig(
             OptionalLong.empty(), OptionalLong.empty(), List.of(), "", ""));
         rules.add(new ProfileRule("python3", "*", 2, 4));
       }
+      if (root.has("kernelspecs") && specNodes.isEmpty()) {
+        throw new ConfigException("kernelspecs: empty; name at least one kernelspec to pool (or leave the key out for python3)");
+      }
       for (ConfigNode s : specNodes) {
         s.allowOnly(KERNELSPEC);
         String name = s.string("name", null);
@@ -216,7 +219,7 @@ public record SidecarConfig(
           Optional.ofNullable(root.string("tokenFile", null)).map(Path::of),
           listener.string("host", "127.0.0.1"),
           listener.integer("port", 0, 0, 65535),
-          claim.duration("timeout", Duration.ofSeconds(2)),
+          claim.positiveDuration("timeout", Duration.ofSeconds(2)),
           claim.string("personalizeCode", ""),
           local.string("python", "/usr/bin/python3"),
           Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool")),

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.kernelpool.bridge.claim.ClaimOutcome;
 import dev.kernelpool.bridge.claim.ClaimRequest;
 import dev.kernelpool.bridge.claim.ClaimService;
+import dev.kernelpool.bridge.logging.LogBudget;
 import dev.kernelpool.bridge.metrics.PoolMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,8 @@ public final class SidecarHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final Clock clock;
+  /** Rejections are caused by whoever reaches the port: at most 20 lines a minute. */
+  private final LogBudget rejections;
   private final ExecutorService executor;
   private final byte[] token;
   private final ClaimService claims;
@@ -70,11 +74,13 @@ public final class SidecarHttpServer implements AutoCloseable {
       ClaimService claims,
       PoolMetrics metrics,
       BooleanSupplier ready,
+      Supplier<Optional<String>> problem,
       Supplier<ObjectNode> pools,
       int threads,
       Clock clock)
       throws IOException {
     this.clock = clock;
+    this.rejections = new LogBudget(20, java.time.Duration.ofMinutes(1), clock);
     if (token.isEmpty()) {
       throw new IllegalArgumentException("the claim API needs a non-empty token");
     }
@@ -93,8 +99,8 @@ public final class SidecarHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/healthz", ex -> text(ex, "GET", 200, "ok\n"));
     server.createContext("/readyz", ex -> {
-      boolean ok = ready.getAsBoolean();
-      text(ex, "GET", ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
+      Optional<String> why = ready.getAsBoolean() ? problem.get() : Optional.of("the pool has not been planned yet");
+      text(ex, "GET", why.isEmpty() ? 200 : 503, why.map(w -> "not ready: " + w + "\n").orElse("ready\n"));
     });
     server.createContext("/metrics", ex -> text(ex, "GET", 200, metrics.render()));
     server.createContext("/pools", ex -> json(ex, "GET", 200, pools.get()));
@@ -167,7 +173,10 @@ public final class SidecarHttpServer implements AutoCloseable {
   private void reject(HttpExchange ex, int status, String reason, String message) throws IOException {
     metrics.requestRejected(reason);
     metrics.fallback(reason);
-    LOG.warn("claim request from {} rejected: {} ({})", ex.getRemoteAddress(), reason, message);
+    LogBudget.Grant grant = rejections.take();
+    if (grant.allowed()) {
+      LOG.warn("claim request from {} rejected: {} ({}){}", ex.getRemoteAddress(), reason, message, grant.note());
+    }
     send(ex, status, error("error", reason, message));
   }
 

@@ -152,6 +152,10 @@ public final class KernelClient implements AutoCloseable {
   public synchronized ExecuteResult execute(
       String code, boolean silent, Map<String, String> userExpressions, Duration timeout, boolean awaitIdle)
       throws KernelTimeoutException {
+    return roundTrip(shell, messages.request("execute_request", executeContent(code, silent, userExpressions)), timeout, awaitIdle);
+  }
+
+  private static ObjectNode executeContent(String code, boolean silent, Map<String, String> userExpressions) {
     ObjectNode content = JsonNodeFactory.instance.objectNode();
     content.put("code", code);
     content.put("silent", silent);
@@ -160,7 +164,25 @@ public final class KernelClient implements AutoCloseable {
     userExpressions.forEach(expressions::put);
     content.put("allow_stdin", false);
     content.put("stop_on_error", true);
-    return roundTrip(shell, messages.request("execute_request", content), timeout, awaitIdle);
+    return content;
+  }
+
+  /**
+   * Sends a silent {@code execute_request} without waiting; {@link #awaitReply} waits for it. The
+   * kernel runs shell requests in the order they arrive, so anything sent to it later, by any
+   * client, runs after this code.
+   */
+  public synchronized String sendSilentExecute(String code) {
+    checkOpen();
+    JupyterMessage request = messages.request("execute_request", executeContent(code, true, Map.of()));
+    send(shell, WireCodec.encode(List.of(), request, signer));
+    return request.header().msgId();
+  }
+
+  /** Waits for the {@code execute_reply} to a request sent by {@link #sendSilentExecute}. */
+  public synchronized ExecuteResult awaitReply(String msgId, Duration timeout) throws KernelTimeoutException {
+    checkOpen();
+    return await(shell, msgId, "execute_request", timeout, false);
   }
 
   /** Sends {@code interrupt_request} on the control channel and waits for the reply. */
@@ -185,8 +207,12 @@ public final class KernelClient implements AutoCloseable {
   private ExecuteResult roundTrip(ZMQ.Socket socket, JupyterMessage request, Duration timeout, boolean awaitIdle)
       throws KernelTimeoutException {
     checkOpen();
-    String id = request.header().msgId();
     send(socket, WireCodec.encode(List.of(), request, signer));
+    return await(socket, request.header().msgId(), request.msgType(), timeout, awaitIdle);
+  }
+
+  private ExecuteResult await(ZMQ.Socket socket, String id, String requestType, Duration timeout, boolean awaitIdle)
+      throws KernelTimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     JupyterMessage reply = null;
     boolean idle = !awaitIdle;
@@ -197,7 +223,7 @@ public final class KernelClient implements AutoCloseable {
       while (reply == null || !idle) {
         long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
         if (leftMillis <= 0 || poller.poll(leftMillis) <= 0) {
-          throw new KernelTimeoutException(request.msgType(), timeout);
+          throw new KernelTimeoutException(requestType, timeout);
         }
         if (poller.pollin(0)) {
           JupyterMessage m = receive(socket);

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import dev.kernelpool.bridge.logging.LogBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,8 @@ public final class ResponseListener implements AutoCloseable {
       return size() > 4096;
     }
   };
+  /** Whoever reaches the port causes these lines: at most 20 a minute, the rest counted. */
+  private final LogBudget rejections = new LogBudget(20, Duration.ofMinutes(1), java.time.InstantSource.system());
   private volatile boolean closed;
 
   /** Binds {@code address} (port 0 for any) and starts accepting. */
@@ -163,7 +166,10 @@ public final class ResponseListener implements AutoCloseable {
       try {
         handlers.execute(() -> serve(socket));
       } catch (RejectedExecutionException e) {
-        LOG.warn("response listener overloaded, dropped connection from {}", socket.getRemoteSocketAddress());
+        LogBudget.Grant grant = rejections.take();
+        if (grant.allowed()) {
+          LOG.warn("response listener overloaded, dropped connection from {}{}", socket.getRemoteSocketAddress(), grant.note());
+        }
         closeQuietly(socket);
       }
     }
@@ -192,9 +198,15 @@ public final class ResponseListener implements AutoCloseable {
       sink.accept(response);
     } catch (PayloadException e) {
       rejected.get(e.reason()).incrementAndGet();
-      LOG.warn("rejected launcher payload from {}: {} ({})", from, e.reason(), e.getMessage());
+      LogBudget.Grant grant = rejections.take();
+      if (grant.allowed()) {
+        LOG.warn("rejected launcher payload from {}: {} ({}){}", from, e.reason(), e.getMessage(), grant.note());
+      }
     } catch (IOException e) {
-      LOG.warn("launcher connection from {} failed: {}", from, e.getMessage());
+      LogBudget.Grant grant = rejections.take();
+      if (grant.allowed()) {
+        LOG.warn("launcher connection from {} failed: {}{}", from, e.getMessage(), grant.note());
+      }
     } catch (RuntimeException e) {
       LOG.error("launcher payload from {} could not be handled", from, e);
     }

@@ -46,6 +46,11 @@ final class LocalRuntime implements PoolRuntime {
   }
 
   @Override
+  public Optional<String> problem() {
+    return controller.problem();
+  }
+
+  @Override
   public Optional<Plan> lastPlan() {
     return controller.lastPlan();
   }

@@ -72,6 +72,8 @@ public final class PoolController implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final ExecutorService checks;
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final StartBackoff backoff = new StartBackoff();
+  private final AtomicBoolean backoffScheduled = new AtomicBoolean();
   private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
   private final SecureRandom ids = new SecureRandom();
   private volatile boolean closed;
@@ -153,6 +155,11 @@ public final class PoolController implements AutoCloseable {
     return lastPlan.get().isPresent();
   }
 
+  /** Why the pool cannot fill (kernels keep failing to start), for {@code /readyz}; empty when it can. */
+  public Optional<String> problem() {
+    return backoff.problem();
+  }
+
   private void reconcile(String why) {
     pending.set(false);
     if (closed) {
@@ -193,6 +200,11 @@ public final class PoolController implements AutoCloseable {
         backend.stop(k);
       });
     } else if (action instanceof PlanAction.Create c) {
+      Optional<Instant> allowed = backoff.startsAllowedAt(now);
+      if (allowed.isPresent()) {
+        retryAt(allowed.get(), now);
+        return;
+      }
       for (int i = 0; i < c.count(); i++) {
         String id = "pool-" + HexFormat.of().formatHex(randomBytes());
         registry.addStarting(id, c.profile(), now);
@@ -210,6 +222,23 @@ public final class PoolController implements AutoCloseable {
     }
   }
 
+  /** One reconcile when the start back-off ends (not one per plan in between). */
+  private void retryAt(Instant at, Instant now) {
+    if (backoffScheduled.compareAndSet(false, true)) {
+      long delay = Math.max(1, at.toEpochMilli() - now.toEpochMilli());
+      loop.schedule(() -> {
+        backoffScheduled.set(false);
+        trigger("backoff");
+      }, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void startFailed(String cause) {
+    if (backoff.failed(clock.instant(), cause)) {
+      LOG.warn("backing off pool kernel starts: {}", backoff.problem().orElse(cause));
+    }
+  }
+
   private byte[] randomBytes() {
     byte[] b = new byte[6];
     ids.nextBytes(b);
@@ -223,7 +252,11 @@ public final class PoolController implements AutoCloseable {
       LOG.warn("launch report for unknown or already reported kernel {}: ignored", response.kernelId());
       return;
     }
-    checks.execute(() -> prepare(kernel.get()));
+    try {
+      checks.execute(() -> prepare(kernel.get()));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("launch report for {} after the controller stopped: ignored", response.kernelId());
+    }
   }
 
   private void prepare(PoolKernel kernel) {
@@ -232,6 +265,7 @@ public final class PoolController implements AutoCloseable {
       KernelClient client = connections.open(id, kernel.launch().orElseThrow().connectionInfo());
       WarmUp.run(client, warmupCode.apply(kernel.profile()), settings.readyTimeout());
       if (registry.markWarm(id)) {
+        backoff.succeeded();
         LOG.info("pool kernel {} is warm", id);
       } else {
         connections.close(id);
@@ -242,6 +276,7 @@ public final class PoolController implements AutoCloseable {
       }
       LOG.warn("pool kernel {} did not become ready: {}", id, e.getMessage());
       metrics.startFailure("not_ready");
+      startFailed("pool kernel " + id + " did not become ready: " + e.getMessage());
       discard(id);
     }
     requestReconcile();
@@ -294,6 +329,10 @@ public final class PoolController implements AutoCloseable {
       if (k.state() != MemberState.TERMINATING) {
         LOG.warn("pool kernel {} exited while {}", id, k.state());
         metrics.eviction(k.profile().namespace(), "EXITED");
+      }
+      if (k.state() == MemberState.STARTING) {
+        metrics.startFailure("exited");
+        startFailed("pool kernel " + id + " exited while starting: " + backend.exitCause(id).orElse("no output"));
       }
     });
     requestReconcile();

@@ -19,6 +19,11 @@ interface PoolRuntime extends AutoCloseable {
 
   boolean isReady();
 
+  /** Why the pool cannot fill, for {@code /readyz}; empty when nothing is known to be wrong. */
+  default Optional<String> problem() {
+    return Optional.empty();
+  }
+
   Optional<Plan> lastPlan();
 
   @Override

@@ -110,7 +110,7 @@ public final class Sidecar implements AutoCloseable {
       });
       http = new SidecarHttpServer(
           new InetSocketAddress(config.httpHost(), config.httpPort()), token, claims, metrics,
-          runtime::isReady, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 32, clock);
+          runtime::isReady, runtime::problem, () -> PoolStatus.of(runtime.lastPlan(), registry.all(), metrics, clock.instant()), 32, clock);
     } catch (IOException | RuntimeException e) {
       runtime.close();
       listener.close();

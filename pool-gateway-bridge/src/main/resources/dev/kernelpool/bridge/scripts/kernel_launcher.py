@@ -16,6 +16,11 @@ never appears on a command line or in the environment.
 
 The launcher makes itself a session and process group leader first: a signal EG sends to the
 reported process group reaches this kernel alone.
+
+With --exit-with-parent=unclaimed the kernel ends when the process that started it (the sidecar)
+ends while the kernel is still in the pool: a sidecar killed with SIGKILL leaves no warm kernels
+behind. A claimed kernel (its KERNEL_ID no longer this launcher's id: the claim set EG's) is EG's
+and stays.
 """
 import base64
 import json
@@ -114,6 +119,32 @@ def serve_comm_port(listener):
             os.kill(os.getpid(), signum)
 
 
+def exit_with_parent_unless_claimed(pool_id):
+    """Ends this process when its parent ends, unless a claim made the kernel EG's meanwhile."""
+    parent = os.getppid()
+
+    def watch():
+        try:
+            fd = os.pidfd_open(parent)
+        except (AttributeError, OSError):
+            fd = None
+        while True:
+            if fd is not None:
+                import select
+                if not select.select([fd], [], [], 5.0)[0]:
+                    continue
+            else:
+                import time
+                time.sleep(1.0)
+                if os.getppid() == parent:
+                    continue
+            if os.environ.get("KERNEL_ID") == pool_id:
+                os._exit(0)
+            return
+
+    threading.Thread(target=watch, name="kernel-pool-parent", daemon=True).start()
+
+
 def main(argv):
     if os.getpid() != os.getsid(0):
         os.setsid()
@@ -141,6 +172,9 @@ def main(argv):
     for s in held:
         s.close()
     threading.Thread(target=serve_comm_port, args=(comm,), daemon=True).start()
+    os.environ["KERNEL_ID"] = kernel_id
+    if opts.get("exit-with-parent") == "unclaimed":
+        exit_with_parent_unless_claimed(kernel_id)
     reported = dict(info, pid=os.getpid(), pgid=os.getpgid(0), comm_port=comm.getsockname()[1],
                     kernel_id=kernel_id)
     if secret:

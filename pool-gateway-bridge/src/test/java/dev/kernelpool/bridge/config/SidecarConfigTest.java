@@ -79,6 +79,10 @@ class SidecarConfigTest {
         "policy: {sizing: magic} | policy.sizing: must be horizon or marginal, got 'magic'",
         "policy: {forecaster: crystal-ball} | policy.forecaster: must be one of frequency, seasonal, combined",
         "policy: {sizing: marginal, minHitsPerIdleHour: 0} | demand.minHitsPerIdleHour must be a positive number",
+        "claim: {timeout: 0s} | claim.timeout: must be more than zero",
+        "kernelspecs: [] | kernelspecs: empty",
+        "local: {portRange: 1..2} | local.portRange: 1..2 must lie within 1024..65535 and span at least 1000 ports",
+        "local: {portRange: lots} | local.portRange: expected lower..upper",
       })
   void badValuesFailFastNamingTheKey(String yaml, String message) {
     assertThatThrownBy(() -> SidecarConfig.parseYaml(yaml.trim()))

@@ -75,6 +75,24 @@ class EnterpriseGatewayOutageIT {
   }
 
   @Test
+  void aSidecarKilledWithSigkillLeavesNoPoolKernelsButTheClaimedOneLives() throws Exception {
+    Started warm = client.start(EnterpriseGatewayRunner.POOLED, ALICE);
+    assertThat(warm.status()).isEqualTo(201);
+    processes.kernel(warm.kernelId());
+    long claimed = Long.parseLong(client.run(warm.kernelId(), "import os; os.getpid()"));
+    processes.pid(claimed);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sidecar.warm() == 2);
+    List<Long> pool = sidecar.kernelPids().stream().filter(pid -> pid != claimed).toList();
+    assertThat(pool).hasSize(2);
+
+    sidecar.kill();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> pool.stream().allMatch(pid -> ProcessHandle.of(pid).isEmpty()));
+    assertThat(client.run(warm.kernelId(), "6 * 7")).as("the user's kernel is EG's, not the sidecar's").isEqualTo("42");
+    assertThat(client.delete(warm.kernelId())).isEqualTo(204);
+  }
+
+  @Test
   void aFrozenSidecarNeverDeliversALateClaimAndKeepsItsKernels() throws Exception {
     List<Long> poolKernels = sidecar.kernelPids();
     assertThat(poolKernels).hasSize(2);

@@ -140,6 +140,11 @@ final class SidecarProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Kills the sidecar with SIGKILL: no shutdown hook runs. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** Freezes the sidecar (SIGSTOP), as a host under memory pressure or a debugger does. */
   void freeze() throws IOException, InterruptedException {
     signal("-STOP");
