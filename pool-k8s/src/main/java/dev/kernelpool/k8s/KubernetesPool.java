@@ -14,6 +14,7 @@ import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
 import dev.kernelpool.k8s.leader.Leadership;
 import dev.kernelpool.k8s.pods.PodTemplate;
 import dev.kernelpool.k8s.pods.PoolPods;
+import dev.kernelpool.k8s.reconcile.PendingCreates;
 import dev.kernelpool.k8s.reconcile.Reconciler;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +59,20 @@ public final class KubernetesPool implements AutoCloseable {
 
   public KubernetesPool(KubeClients clients, Settings settings, PodTemplate.Settings template, Planner planner,
       LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Clock clock) {
+    this(clients, settings, template, planner, launches, declared, p -> true, clock);
+  }
+
+  /**
+   * @param claimable which launches to learn from: those of a profile a claim can name (a pooled
+   *     kernelspec); a pool for any other would hold quota and a kernel no launch can take
+   */
+  public KubernetesPool(KubeClients clients, Settings settings, PodTemplate.Settings template, Planner planner,
+      LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Predicate<PoolProfile> claimable,
+      Clock clock) {
     this.settings = settings;
     CoreV1Api api = new CoreV1Api(clients.calls());
     cache = new ClusterCache(clients, settings.pool(), settings.reconcile().resync());
-    history = new LaunchHistoryKeeper(launches, api, settings.pool(), clock);
+    history = new LaunchHistoryKeeper(launches, api, settings.pool(), claimable, clock);
     pods = new PoolPods(clients.calls(), new PodTemplate(template), settings.pool());
     claimer = new PodClaimer(pods, settings.identity(), clock);
     events = new PoolEvents(api, "kernel-pool/" + settings.identity(), clock);
@@ -68,9 +80,11 @@ public final class KubernetesPool implements AutoCloseable {
     leadership = new Leadership(clients.calls(), new Leadership.Settings(settings.leaseNamespace(),
         settings.pool() + "-leader", settings.identity(), settings.leaseDuration(), settings.renewDeadline(),
         settings.retryPeriod()), () -> ref[0].trigger());
-    reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared), planner, pods,
-        events, history, leadership::isLeader, settings.pool(), clock, settings.reconcile());
+    PendingCreates pending = new PendingCreates(clock);
+    reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared, () -> pending.pods(null)),
+        pending, planner, pods, events, history, leadership::isLeader, settings.pool(), clock, settings.reconcile());
     ref[0] = reconciler;
+    cache.addListener(pending);
     cache.addListener(history);
     cache.addListener(reconciler);
   }

@@ -4,6 +4,7 @@ import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -70,6 +71,14 @@ public interface KernelBackend extends AutoCloseable {
    */
   default Optional<Set<String>> replacedEnvironment() {
     return Optional.empty();
+  }
+
+  /**
+   * Values a claimed kernel's environment takes over the request's (Kubernetes: {@code
+   * KERNEL_POD_NAME}, which in EG's launch names a pod that was never created).
+   */
+  default Map<String, String> claimEnvironment(PoolKernel kernel) {
+    return Map.of();
   }
 
   /** The last words of a pool kernel that ended on its own (its output's last lines), where known. */

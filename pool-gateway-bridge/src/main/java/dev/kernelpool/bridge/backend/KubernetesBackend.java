@@ -22,12 +22,18 @@ public final class KubernetesBackend implements KernelBackend {
   private final KubernetesPool pool;
   private final FootprintRule footprint;
   private final boolean resizeFallback;
+  private final Map<String, String> claimAnnotations;
 
-  /** @param resizeFallback a refused resize fails the claim (a cold launch follows) instead of handing the kernel out small */
-  public KubernetesBackend(KubernetesPool pool, FootprintRule footprint, boolean resizeFallback) {
+  /**
+   * @param resizeFallback a refused resize fails the claim (a cold launch follows) instead of handing the kernel out small
+   * @param claimAnnotations what a claimed pod gets, as EG's kernel-pod template gives its pods
+   */
+  public KubernetesBackend(KubernetesPool pool, FootprintRule footprint, boolean resizeFallback,
+      Map<String, String> claimAnnotations) {
     this.pool = pool;
     this.footprint = footprint;
     this.resizeFallback = resizeFallback;
+    this.claimAnnotations = Map.copyOf(claimAnnotations);
   }
 
   @Override
@@ -56,7 +62,7 @@ public final class KubernetesBackend implements KernelBackend {
         .filter(PoolPod::isWarm)
         .orElseThrow(() -> new KernelLostException("pod " + kernel.id() + " is no longer warm"));
     try {
-      PodClaimer.Result result = pool.claimer().claim(pod.namespace(), pod.name(), pod.resourceVersion(), egKernelId, Map.of());
+      PodClaimer.Result result = pool.claimer().claim(pod.namespace(), pod.name(), pod.resourceVersion(), egKernelId, claimAnnotations);
       if (result == PodClaimer.Result.LOST) {
         throw new KernelLostException("pod " + pod.name() + " was claimed first by another replica");
       }
@@ -82,6 +88,12 @@ public final class KubernetesBackend implements KernelBackend {
           pool.events().normal(p.namespace(), p.name(), p.uid(), "Resized", "to " + profile.resources()));
     }
     return new ResizeResult(r.label(), refused && resizeFallback);
+  }
+
+  /** The pod's real name: EG's launch environment names the pod EG would have created. */
+  @Override
+  public Map<String, String> claimEnvironment(PoolKernel kernel) {
+    return Map.of("KERNEL_POD_NAME", kernel.id());
   }
 
   @Override

@@ -86,11 +86,23 @@ public final class EnterpriseGatewayRunner implements AutoCloseable {
 
   /** Starts EG on free ports with kernelspecs from {@code jupyterPath}; returns once it answers. */
   public static EnterpriseGatewayRunner start(Path home, Path jupyterPath, Path logDir, Map<String, String> extraEnv) throws IOException {
+    return start(home, jupyterPath, logDir, extraEnv, List.of("-m", "enterprise_gateway"));
+  }
+
+  /**
+   * Starts EG through {@code entry} (Python's arguments before EG's own: {@code -m
+   * enterprise_gateway}, or a script that runs it, e.g. with a kubeconfig instead of the in-cluster
+   * configuration its Kubernetes proxy loads when imported).
+   */
+  public static EnterpriseGatewayRunner start(Path home, Path jupyterPath, Path logDir, Map<String, String> extraEnv,
+      List<String> entry) throws IOException {
     int port = freePort();
     int responsePort = freePort();
     Path log = logDir.resolve("enterprise-gateway-" + port + ".log");
-    ProcessBuilder pb = new ProcessBuilder(LocalIpykernel.PYTHON, "-m", "enterprise_gateway",
-        "--ip=127.0.0.1", "--port=" + port, "--port_retries=0")
+    List<String> command = new ArrayList<>(List.of(LocalIpykernel.PYTHON));
+    command.addAll(entry);
+    command.addAll(List.of("--ip=127.0.0.1", "--port=" + port, "--port_retries=0"));
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();

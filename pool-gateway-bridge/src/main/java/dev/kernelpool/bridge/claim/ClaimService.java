@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -200,7 +202,7 @@ public final class ClaimService {
       Optional<KernelProcess> process = request.holderPid().isPresent() ? backend.process(kernel) : Optional.empty();
       KernelClient client = connections.get(kernel.id()).orElseGet(() -> connections.open(kernel.id(), launch.connectionInfo()));
       long t0 = System.nanoTime();
-      Personalizer.Pending personalizing = personalizer.send(client, personalization(request, process.isPresent()));
+      Personalizer.Pending personalizing = personalizer.send(client, personalization(kernel, request, process.isPresent()));
       step = "deliver";
       if (pastDeadline(request)) {
         throw new IllegalStateException("the launch script's deadline passed before the hand-off; it launches cold");
@@ -235,11 +237,13 @@ public final class ClaimService {
     return new ClaimOutcome.Failed("personalize_failed", e.getMessage());
   }
 
-  private Personalizer.Personalization personalization(ClaimRequest request, boolean held) {
+  private Personalizer.Personalization personalization(PoolKernel kernel, ClaimRequest request, boolean held) {
     Optional<Personalizer.EnvironmentSwap> swap = backend.replacedEnvironment()
         .flatMap(names -> request.environ().map(environ -> new Personalizer.EnvironmentSwap(environ, names)));
+    Map<String, String> env = new HashMap<>(request.env());
+    env.putAll(backend.claimEnvironment(kernel));
     return new Personalizer.Personalization(
-        request.kernelId(), request.env(), swap, held ? request.holderPid() : OptionalLong.empty());
+        request.kernelId(), env, swap, held ? request.holderPid() : OptionalLong.empty());
   }
 
   private ClaimOutcome failed(PoolKernel kernel, ClaimRequest request, String step, Exception e) {

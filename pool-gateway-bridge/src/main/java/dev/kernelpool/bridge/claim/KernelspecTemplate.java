@@ -20,6 +20,11 @@ public record KernelspecTemplate(
     List<String> volumes,
     String serviceAccount,
     String warmupCode) {
+  /** The uid EG gives a container kernel whose launch names none ({@code container.py}). */
+  public static final long EG_DEFAULT_UID = 1000;
+  /** The gid EG gives a container kernel whose launch names none. */
+  public static final long EG_DEFAULT_GID = 100;
+
   public KernelspecTemplate {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("kernelspecs[].name must not be empty");
@@ -31,5 +36,17 @@ public record KernelspecTemplate(
     volumes = List.copyOf(volumes);
     serviceAccount = serviceAccount == null ? "" : serviceAccount;
     warmupCode = warmupCode == null ? "" : warmupCode;
+  }
+
+  /**
+   * This template with EG's defaults for container kernels where it leaves a value unset: EG puts
+   * {@code KERNEL_UID} 1000, {@code KERNEL_GID} 100 and {@code KERNEL_SERVICE_ACCOUNT_NAME} (its
+   * default account) into every launch's environment, whether the client sent them or not.
+   */
+  public KernelspecTemplate withEgContainerDefaults(String serviceAccount) {
+    return new KernelspecTemplate(name, image, resources,
+        uid.isPresent() ? uid : OptionalLong.of(EG_DEFAULT_UID),
+        gid.isPresent() ? gid : OptionalLong.of(EG_DEFAULT_GID),
+        volumes, this.serviceAccount.isEmpty() ? serviceAccount : this.serviceAccount, warmupCode);
   }
 }

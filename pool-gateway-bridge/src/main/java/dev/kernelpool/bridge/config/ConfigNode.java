@@ -128,6 +128,11 @@ final class ConfigNode {
 
   /** A mapping of resource names to quantities, or a "cpu=1,memory=2Gi" string. */
   Map<String, String> quantities(String name) {
+    return mapping(name, "resource names to quantities");
+  }
+
+  /** A mapping of names to strings, or a "a=1,b=2" string; {@code what} names its entries in errors. */
+  Map<String, String> mapping(String name, String what) {
     JsonNode v = node.get(name);
     Map<String, String> out = new LinkedHashMap<>();
     if (v == null || v.isNull()) {
@@ -140,14 +145,14 @@ final class ConfigNode {
         }
         int eq = part.indexOf('=');
         if (eq <= 0) {
-          throw new ConfigException(key(name) + ": expected name=quantity pairs, got \"" + part.trim() + "\"");
+          throw new ConfigException(key(name) + ": expected name=value pairs, got \"" + part.trim() + "\"");
         }
         out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
       }
       return out;
     }
     if (!v.isObject()) {
-      throw new ConfigException(key(name) + ": expected a mapping of resource names to quantities");
+      throw new ConfigException(key(name) + ": expected a mapping of " + what);
     }
     for (Map.Entry<String, JsonNode> e : v.properties()) {
       out.put(e.getKey(), e.getValue().asText());

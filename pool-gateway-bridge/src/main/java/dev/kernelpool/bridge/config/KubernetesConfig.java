@@ -3,6 +3,7 @@ package dev.kernelpool.bridge.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,11 @@ import java.util.Optional;
  * @param maxStarting pool pods that may be starting at once per namespace (a fill comes in waves)
  * @param resizeFallback when a claimed pod cannot be resized: true falls back to a cold launch,
  *     false hands the kernel out with its initial requests
+ * @param claimAnnotations put on a pool pod when it is claimed: EG's kernel-pod template's
+ *     annotations (by default {@code cluster-autoscaler.kubernetes.io/safe-to-evict: "false"}, so
+ *     the autoscaler does not drain a node under a user's kernel; warm pods stay evictable)
+ * @param kernelServiceAccount the service account EG gives a kernel whose launch names none (EG's
+ *     {@code EG_DEFAULT_KERNEL_SERVICE_ACCOUNT_NAME}, {@code default} unless set there)
  */
 public record KubernetesConfig(
     Optional<String> apiUrl,
@@ -42,15 +48,21 @@ public record KubernetesConfig(
     Duration resync,
     Duration quotaBackoff,
     Duration historySave,
-    int maxStarting) {
+    int maxStarting,
+    Map<String, String> claimAnnotations,
+    String kernelServiceAccount) {
+
+  /** The annotations EG's own kernel-pod template gives every kernel pod. */
+  public static final Map<String, String> EG_POD_ANNOTATIONS = Map.of("cluster-autoscaler.kubernetes.io/safe-to-evict", "false");
 
   public KubernetesConfig {
     namespaces = List.copyOf(namespaces);
+    claimAnnotations = Map.copyOf(claimAnnotations);
   }
 
   static final String[] KEYS = {"apiUrl", "pool", "identity", "leaseNamespace", "advertiseAddress", "defaultNamespace",
       "namespaces", "podTemplate", "resizeFallback", "callTimeout", "leaseDuration", "renewDeadline", "retryPeriod",
-      "debounce", "resync", "quotaBackoff", "historySave", "maxStarting"};
+      "debounce", "resync", "quotaBackoff", "historySave", "maxStarting", "claimAnnotations", "kernelServiceAccount"};
 
   static KubernetesConfig parse(ConfigNode k) {
     k.allowOnly(KEYS);
@@ -73,6 +85,8 @@ public record KubernetesConfig(
         k.duration("resync", Duration.ofSeconds(60)),
         k.duration("quotaBackoff", Duration.ofMinutes(2)),
         k.duration("historySave", Duration.ofSeconds(60)),
-        k.integer("maxStarting", 20, 1, 100_000));
+        k.integer("maxStarting", 20, 1, 100_000),
+        k.has("claimAnnotations") ? k.mapping("claimAnnotations", "annotation names to values") : EG_POD_ANNOTATIONS,
+        k.string("kernelServiceAccount", "default"));
   }
 }

@@ -212,6 +212,13 @@ public record SidecarConfig(
             s.string("warmupCode", "")));
         rules.add(new ProfileRule(name, "*", s.integer("min", 0, 0, 10_000), s.integer("max", Integer.MAX_VALUE, 0, Integer.MAX_VALUE)));
       }
+      Backend backend = backend(root.string("backend", "local"));
+      KubernetesConfig kubernetes = KubernetesConfig.parse(root.child("kubernetes"));
+      if (backend == Backend.KUBERNETES) {
+        // EG puts its defaults for these into every container launch's environment: a pool pod
+        // must have them too, or no launch ever matches it.
+        specs.replaceAll(t -> t.withEgContainerDefaults(kubernetes.kernelServiceAccount()));
+      }
       return new SidecarConfig(
           http.string("host", "127.0.0.1"),
           http.integer("port", 8765, 0, 65535),
@@ -234,8 +241,8 @@ public record SidecarConfig(
               controller.duration("resync", Duration.ofSeconds(30)),
               controller.duration("heartbeat", Duration.ofSeconds(10)),
               controller.duration("readyTimeout", Duration.ofSeconds(60))),
-          backend(root.string("backend", "local")),
-          KubernetesConfig.parse(root.child("kubernetes")));
+          backend,
+          kubernetes);
     } catch (ConfigException e) {
       throw e;
     } catch (IllegalArgumentException e) {

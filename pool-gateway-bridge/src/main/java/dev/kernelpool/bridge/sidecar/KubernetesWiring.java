@@ -54,9 +54,9 @@ final class KubernetesWiring {
             new Reconciler.Settings(k.debounce(), k.resync(), k.historySave(), java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofSeconds(60), k.quotaBackoff(), k.maxStarting())),
         new PodTemplate.Settings(k.pool(), advertise, listener.publicKey(), config.policy().footprint(), base),
-        planner, launches, declared, clock);
+        planner, launches, declared, p -> resolver.template(p.kernelspec()).isPresent(), clock);
     KubernetesRuntime runtime = new KubernetesRuntime(pool,
-        new KubernetesBackend(pool, config.policy().footprint(), k.resizeFallback()),
+        new KubernetesBackend(pool, config.policy().footprint(), k.resizeFallback(), k.claimAnnotations()),
         registry, connections, warmup, metrics, config.controller().readyTimeout(), config.controller().heartbeat());
     try {
       pool.start();

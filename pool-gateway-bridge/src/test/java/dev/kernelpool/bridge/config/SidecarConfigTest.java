@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.sim.policy.Policies;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,26 @@ class SidecarConfigTest {
     assertThat(c.policy().demand()).isEqualTo(Policies.adaptiveDemand(Duration.ofSeconds(90)));
     assertThat(SidecarConfig.defaults().policy().demand().sizing()).isInstanceOf(PoolSizing.CoverHorizon.class);
     assertThat(SidecarConfig.defaults().forecaster()).isEqualTo("frequency");
+  }
+
+  @Test
+  void onKubernetesAKernelspecConfiguredAsDocumentedMatchesWhatEgPutsIntoEveryLaunch() throws Exception {
+    // EG's KubernetesProcessProxy puts KERNEL_UID 1000, KERNEL_GID 100 and KERNEL_SERVICE_ACCOUNT_NAME
+    // (its default account) into every launch, whether the client sent them or not: a pool
+    // configured without them never matched a launch.
+    SidecarConfig c = SidecarConfig.parseYaml(String.join("\n",
+        "backend: kubernetes",
+        "kernelspecs: [{name: python_kubernetes_pooled, image: 'elyra/kernel-py:3.2.3', resources: {cpu: '1', memory: 2Gi}}]",
+        "kubernetes: {kernelServiceAccount: kernels}", ""));
+    dev.kernelpool.bridge.claim.ProfileResolver resolver = new dev.kernelpool.bridge.claim.ProfileResolver(c.kernelspecs(), "team-a");
+    Map<String, String> egLaunch = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", "team-a",
+        "KERNEL_UID", "1000", "KERNEL_GID", "100", "KERNEL_SERVICE_ACCOUNT_NAME", "kernels");
+
+    assertThat(resolver.resolve("python_kubernetes_pooled", egLaunch))
+        .isEqualTo(resolver.defaultProfile(c.kernelspecs().get(0)));
+    // a kernelspec's own values stay; the local backend has no such defaults (EG's distributed mode sets none)
+    assertThat(SidecarConfig.parseYaml("backend: kubernetes\nkernelspecs: [{name: a, uid: 5}]").kernelspecs().get(0).uid()).hasValue(5);
+    assertThat(SidecarConfig.parseYaml("kernelspecs: [{name: a}]").kernelspecs().get(0).uid()).isEmpty();
   }
 
   @ParameterizedTest(name = "{1}")

@@ -11,6 +11,7 @@ import dev.kernelpool.bridge.bench.LaunchScriptRunner;
 import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
+import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.bridge.testing.PythonPeer;
 import dev.kernelpool.bridge.wire.ConnectionFiles;
 import dev.kernelpool.core.snapshot.MemberState;

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns the informers' caches into the planner's snapshot: per namespace its labels, its quota
@@ -33,11 +34,22 @@ import java.util.function.Function;
  */
 public final class SnapshotBuilder {
   private final ClusterCache cache;
+  private final Supplier<List<V1Pod>> pending;
   private final String pool;
   private final LaunchRecorder launches;
   private final Function<String, List<PoolProfile>> declared;
 
   public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared) {
+    this(cache, pool, launches, declared, () -> List.of());
+  }
+
+  /**
+   * @param pending pool pods created but not yet seen by the informer: counted as members, so a
+   *     reconcile between a create and its watch event does not create the pod again
+   */
+  public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared,
+      Supplier<List<V1Pod>> pending) {
+    this.pending = pending;
     this.cache = cache;
     this.pool = pool;
     this.launches = launches;
@@ -49,6 +61,12 @@ public final class SnapshotBuilder {
     for (V1Pod pod : cache.pods()) {
       cache.poolPod(pod).flatMap(PoolPod::asMember)
           .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
+    }
+    for (V1Pod pod : pending.get()) {
+      if (cache.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).isEmpty()) {
+        PoolPod.of(pod, pool).flatMap(PoolPod::asMember)
+            .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
+      }
     }
     List<NamespaceState> out = new ArrayList<>();
     KernelspecPopularity popularity = launches.popularity(now);

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
   public static final String DATA_KEY = "launches.json";
 
   private final LaunchRecorder recorder;
+  private final Predicate<PoolProfile> claimable;
   private final CoreV1Api api;
   private final String pool;
   private final Clock clock;
@@ -44,6 +46,13 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
   private final Set<String> existing = ConcurrentHashMap.newKeySet();
 
   public LaunchHistoryKeeper(LaunchRecorder recorder, CoreV1Api api, String pool, Clock clock) {
+    this(recorder, api, pool, p -> true, clock);
+  }
+
+  /** @param claimable the launches to learn from; others (no claim can name them) are not counted */
+  public LaunchHistoryKeeper(LaunchRecorder recorder, CoreV1Api api, String pool, Predicate<PoolProfile> claimable,
+      Clock clock) {
+    this.claimable = claimable;
     this.recorder = recorder;
     this.api = api;
     this.pool = pool;
@@ -69,7 +78,7 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
       try {
         HistoryCodec.Saved saved = HistoryCodec.decode(data);
         saved.launches().forEach((profile, series) -> {
-          if (profile.namespace().equals(ns)) {
+          if (profile.namespace().equals(ns) && claimable.test(profile)) {
             recorder.recordAll(profile, series);
           }
         });
@@ -97,6 +106,11 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
     Optional<PoolProfile> profile = PodProfiles.of(pod);
     if (profile.isEmpty()) {
       LOG.debug("kernel pod {}/{} has no readable profile; not counted", ns, pod.getMetadata().getName());
+      return;
+    }
+    if (!claimable.test(profile.get())) {
+      LOG.debug("kernel pod {}/{} is of kernelspec {}, which has no pool; not counted", ns, pod.getMetadata().getName(),
+          profile.get().kernelspec());
       return;
     }
     recorder.record(profile.get(), at);

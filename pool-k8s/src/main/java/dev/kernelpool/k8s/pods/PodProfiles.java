@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * Reads the profile of a kernel pod. A pool pod carries its profile in an annotation; an EG kernel
  * pod's profile is read from what EG's kernel-pod template rendered: {@code KERNEL_NAME}, the image,
  * {@code runAsUser}/{@code runAsGroup}, the kernel container's requests and limits, its volume
- * mounts (as {@code name:mountPath}) and the service account ({@code default} counts as none).
+ * mounts (as {@code name:mountPath}) and the service account (none named is {@code default}, as
+ * the API server fills it in).
  */
 public final class PodProfiles {
   private PodProfiles() {}
@@ -66,7 +67,7 @@ public final class PodProfiles {
           pod.getMetadata().getNamespace(), kernelspec, c.getImage(),
           id(pod.getSpec().getSecurityContext(), c.getSecurityContext(), true),
           id(pod.getSpec().getSecurityContext(), c.getSecurityContext(), false),
-          Resources.ofMilli(resources), volumes, sa == null || sa.equals("default") ? "" : sa));
+          Resources.ofMilli(resources), volumes, sa == null || sa.isEmpty() ? "default" : sa));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

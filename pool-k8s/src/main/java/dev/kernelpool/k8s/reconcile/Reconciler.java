@@ -62,6 +62,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   }
 
   private final ClusterCache cache;
+  private final PendingCreates pendingCreates;
   private final SnapshotBuilder snapshots;
   private final Planner planner;
   private final PoolPods pods;
@@ -82,8 +83,11 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private int failures;
   private Instant retryAfter = Instant.MIN;
 
-  public Reconciler(ClusterCache cache, SnapshotBuilder snapshots, Planner planner, PoolPods pods, PoolEvents events,
-      LaunchHistoryKeeper history, BooleanSupplier leader, String pool, Clock clock, Settings settings) {
+  /** @param pendingCreates the pods this replica created that the informer has not shown yet */
+  public Reconciler(ClusterCache cache, SnapshotBuilder snapshots, PendingCreates pendingCreates, Planner planner,
+      PoolPods pods, PoolEvents events, LaunchHistoryKeeper history, BooleanSupplier leader, String pool, Clock clock,
+      Settings settings) {
+    this.pendingCreates = pendingCreates;
     this.cache = cache;
     this.snapshots = snapshots;
     this.planner = planner;
@@ -215,6 +219,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
         String name = "kp-" + HexFormat.of().formatHex(randomBytes());
         try {
           V1Pod created = pods.create(name, c.profile());
+          pendingCreates.created(created);
           events.normal(namespace, name, created.getMetadata().getUid(), "Created",
               "pool kernel of " + c.profile().kernelspec() + " (profile " + c.profile().hash() + ")");
           LOG.info("created pool pod {}/{} of {}", namespace, name, c.profile().kernelspec());
@@ -238,9 +243,14 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     }
   }
 
-  /** Pool pods of {@code namespace} that are starting (created, not yet warm, not ended). */
+  /** Pool pods of {@code namespace} that are starting (created, not yet warm, not ended), those the informer has not shown yet included. */
   private int starting(String namespace) {
     int n = 0;
+    for (V1Pod p : pendingCreates.pods(namespace)) {
+      if (cache.pod(namespace, p.getMetadata().getName()).isEmpty()) {
+        n++;
+      }
+    }
     for (V1Pod p : cache.pods(namespace)) {
       Optional<PoolPod> pod = cache.poolPod(p);
       if (pod.isPresent() && !pod.get().isWarm() && !pod.get().isClaimed() && !pod.get().hasEnded() && !pod.get().deleting()) {

@@ -65,6 +65,7 @@ public final class FakeApiServer implements AutoCloseable {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     store = new ObjectStore(historyLimit, clock);
+    store.addAdmission(new LimitRangeAdmission());
     store.addAdmission(quota);
     AtomicInteger n = new AtomicInteger();
     executor = Executors.newCachedThreadPool(r -> {

@@ -247,6 +247,25 @@ class FakeApiServerTest {
   }
 
   @Test
+  void aLimitRangeGivesPodsWithoutRequestsItsDefaultsBeforeQuotaAdmission() throws ApiException {
+    server.createQuota("team-a", "compute", Map.of("requests.cpu", "4", "requests.memory", "8Gi"));
+    server.create(ResourceType.LIMIT_RANGES, "team-a", "{\"metadata\":{\"name\":\"kernels\"},\"spec\":{\"limits\":[{"
+        + "\"type\":\"Container\",\"defaultRequest\":{\"cpu\":\"250m\"},\"default\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}]}}");
+    V1Pod none = pod("lr1", Map.of(), "1m");
+    none.getSpec().getContainers().get(0).setResources(new V1ResourceRequirements());
+
+    V1Pod created = core.createNamespacedPod("team-a", none).execute();
+
+    V1ResourceRequirements r = created.getSpec().getContainers().get(0).getResources();
+    assertThat(r.getRequests().get("cpu").toSuffixedString()).isEqualTo("250m");
+    assertThat(r.getRequests().get("memory").toSuffixedString()).as("the default limit, as no default request").isEqualTo("1Gi");
+    assertThat(r.getLimits().get("cpu").toSuffixedString()).isEqualTo("1");
+    // a pod that names its requests keeps them
+    assertThat(core.createNamespacedPod("team-a", pod("lr2", Map.of(), "600m")).execute()
+        .getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toSuffixedString()).isEqualTo("600m");
+  }
+
+  @Test
   void informersListOnceThenResumeWatchesAndRelistOnlyAfter410() throws Exception {
     ApiClient watchClient = Config.fromUrl(server.url(), false);
     watchClient.setReadTimeout(0);

@@ -11,9 +11,10 @@ public record ResourceType(String plural, String kind, String apiVersion, boolea
   public static final ResourceType CONFIG_MAPS = new ResourceType("configmaps", "ConfigMap", "v1", true);
   public static final ResourceType SECRETS = new ResourceType("secrets", "Secret", "v1", true);
   public static final ResourceType EVENTS = new ResourceType("events", "Event", "v1", true);
+  public static final ResourceType LIMIT_RANGES = new ResourceType("limitranges", "LimitRange", "v1", true);
   public static final ResourceType LEASES = new ResourceType("leases", "Lease", "coordination.k8s.io/v1", true);
 
-  static final List<ResourceType> ALL = List.of(NAMESPACES, PODS, RESOURCE_QUOTAS, CONFIG_MAPS, SECRETS, EVENTS, LEASES);
+  static final List<ResourceType> ALL = List.of(NAMESPACES, PODS, RESOURCE_QUOTAS, LIMIT_RANGES, CONFIG_MAPS, SECRETS, EVENTS, LEASES);
 
   /** The path prefix of this resource's API group: {@code /api/v1} or {@code /apis/GROUP/VERSION}. */
   String groupPath() {

@@ -1,0 +1,229 @@
+package dev.kernelpool.bridge.eg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kernelpool.bridge.backend.Scripts;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Executed;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
+import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.sidecar.Sidecar;
+import dev.kernelpool.bridge.testing.KernelPodRuntime;
+import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.k8s.testing.FakeApiServer;
+import dev.kernelpool.k8s.testing.KubeletSimulator;
+import dev.kernelpool.k8s.testing.ResourceType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Enterprise Gateway 3.3.0 with its own {@code KubernetesProcessProxy}, against the
+ * in-memory API server whose kubelet simulator runs pods as real kernels: pool pods behind the
+ * pool's launcher, and the pods EG's own {@code launch_kubernetes.py} creates on a miss behind EG's
+ * {@code launch_ipykernel.py}, as EG's kernel images do. The sidecar and the kernelspec are the
+ * documented ones ({@code examples/kubernetes/sidecar-config.yaml},
+ * {@code examples/kernelspecs/python_kubernetes_pooled}), adapted in paths and addresses only.
+ * Clients send what JupyterHub sends: {@code KERNEL_USERNAME} and {@code KERNEL_NAMESPACE}.
+ */
+class KubernetesGatewayIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String NS = "team-a";
+  private static final String POOLED = "python_kubernetes_pooled";
+  private static final String UNPOOLED = "python_kubernetes";
+  private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS);
+  private static final Path EXAMPLES = Path.of("..", "examples");
+
+  @TempDir static Path dir;
+  private static FakeApiServer server;
+  private static KernelPodRuntime kernels;
+  private static KubeletSimulator kubelet;
+  private static Sidecar sidecar;
+  private static EnterpriseGatewayRunner eg;
+  private static EnterpriseGatewayClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path home = EnterpriseGateway.home();
+    server = FakeApiServer.start();
+    kernels = new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")), Optional.of(EnterpriseGatewayRunner.launcher(home)));
+    kubelet = KubeletSimulator.withLoopbackIps(server, kernels);
+    server.createNamespace("enterprise-gateway", Map.of());
+    server.createNamespace(NS, Map.of());
+    server.createQuota(NS, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
+    // The documented LimitRange, without which EG's cold pods fail the quota's admission.
+    JsonNode limitRange = YAML.readTree(EXAMPLES.resolve("kubernetes/limitrange.yaml").toFile());
+    server.create(ResourceType.LIMIT_RANGES, NS, JSON.writeValueAsString(limitRange));
+    sidecar = Sidecar.start(SidecarConfig.parseYaml(documentedSidecarConfig()), Clock.systemUTC());
+    writeKernelspec(home);
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, String.join("\n",
+        "apiVersion: v1", "kind: Config", "current-context: test",
+        "clusters: [{name: test, cluster: {server: '" + server.url() + "'}}]",
+        "users: [{name: test, user: {token: test}}]",
+        "contexts: [{name: test, context: {cluster: test, user: test}}]", ""));
+    // EG's Kubernetes proxy loads the in-cluster configuration when imported: outside a cluster,
+    // run EG with the kubeconfig instead (../shared/vendor/README.md).
+    Path runner = dir.resolve("eg_outside_cluster.py");
+    Files.writeString(runner, String.join("\n",
+        "import runpy, sys",
+        "from kubernetes import config",
+        "config.load_incluster_config = lambda *args, **kwargs: config.load_kube_config()",
+        "sys.argv[0] = 'enterprise_gateway'",
+        "runpy.run_module('enterprise_gateway', run_name='__main__', alter_sys=True)", ""));
+    eg = EnterpriseGatewayRunner.start(home, dir, dir, Map.of(
+        "KUBECONFIG", kubeconfig.toString(),
+        "EG_INHERITED_ENVS", "KUBECONFIG",
+        "EG_NAMESPACE", "enterprise-gateway",
+        "EG_POLL_INTERVAL", "0.1"), List.of(runner.toString()));
+    client = eg.client();
+  }
+
+  /** The sidecar.yaml of examples/kubernetes/sidecar-config.yaml, with this test's addresses. */
+  private static String documentedSidecarConfig() throws Exception {
+    JsonNode configMap = YAML.readTree(Files.readString(EXAMPLES.resolve("kubernetes/sidecar-config.yaml")).split("\n---\n")[0]);
+    ObjectNode config = (ObjectNode) YAML.readTree(configMap.path("data").path("sidecar.yaml").asText());
+    config.remove("tokenFile");
+    config.putObject("http").put("host", "127.0.0.1").put("port", 0);
+    config.putObject("responseListener").put("host", "127.0.0.1").put("port", 0);
+    config.putObject("local").put("workDir", dir.resolve("sidecar").toString());
+    ((ObjectNode) config.path("kubernetes")).put("apiUrl", server.url()).put("identity", "replica-0")
+        .put("leaseNamespace", "enterprise-gateway").put("leaseDuration", "3s").put("renewDeadline", "2s")
+        .put("retryPeriod", "300ms").put("resync", "2s").put("debounce", "50ms");
+    return YAML.writeValueAsString(config);
+  }
+
+  private static void writeKernelspec(Path home) throws Exception {
+    Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
+    // As each of EG's kernelspecs, the pooled one carries its own copy of EG's launcher and pod
+    // template: EG's launcher names the kernelspec (KERNEL_NAME) after the folder it sits in.
+    Path target = Files.createDirectories(dir.resolve("kernels").resolve(POOLED).resolve("scripts"));
+    Path egScripts = home.resolve("enterprise_gateway-3.3.0/etc/kernel-launchers/kubernetes/scripts");
+    Files.copy(egScripts.resolve("launch_kubernetes.py"), target.resolve("launch_kubernetes.py"));
+    Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), target.resolve("kernel-pod.yaml.j2"));
+    Path launcher = target.resolve("launch_kubernetes.py");
+    String spec = Files.readString(EXAMPLES.resolve("kernelspecs").resolve(POOLED).resolve("kernel.json"))
+        .replace("http://127.0.0.1:8765", sidecar.url())
+        .replace("/var/run/kernel-pool/token", sidecar.tokenFile().toString())
+        .replace("/usr/local/share/kernel-pool/kernel-pool-launch.py", script.toString())
+        .replace("/usr/local/share/jupyter/kernels/" + POOLED + "/scripts/launch_kubernetes.py", launcher.toString())
+        .replace("\"python3\", \"-I\"", "\"/usr/bin/python3\", \"-I\"")
+        .replace("\"python\", ", "\"/usr/bin/python3\", ");
+    Files.writeString(target.getParent().resolve("kernel.json"), spec);
+    // EG's own kernelspec, as EG ships it (paths adapted): a kernelspec without a pool.
+    Path own = Files.createDirectories(dir.resolve("kernels").resolve(UNPOOLED).resolve("scripts"));
+    Files.copy(egScripts.resolve("launch_kubernetes.py"), own.resolve("launch_kubernetes.py"));
+    Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), own.resolve("kernel-pod.yaml.j2"));
+    Files.writeString(own.getParent().resolve("kernel.json"),
+        Files.readString(home.resolve("enterprise_gateway-3.3.0/etc/kernelspecs").resolve(UNPOOLED).resolve("kernel.json"))
+            .replace("\"python\",", "\"/usr/bin/python3\",")
+            .replace("/usr/local/share/jupyter/kernels/" + UNPOOLED + "/scripts/launch_kubernetes.py", own.resolve("launch_kubernetes.py").toString()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (eg != null) {
+      eg.close();
+    }
+    if (sidecar != null) {
+      sidecar.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (kernels != null) {
+      kernels.stopAll();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static JsonNode pools() throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(sidecar.url() + "/pools")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  private static List<ObjectNode> kernelPods(String kernelId) {
+    return server.list(ResourceType.PODS, NS, "kernel_id=" + kernelId + ",component=kernel");
+  }
+
+  @Test
+  void theDocumentedSetupStartsColdThenLearnsAndServesWarmAndEgDrivesTheWarmKernelLikeAColdOne() throws Exception {
+    // No launch yet: no pool (the documented configuration lists no namespaces). The first launch
+    // is a real cold start: EG's launch_kubernetes.py creates the pod, EG's launcher runs in it.
+    Started cold = client.start(POOLED, ALICE);
+    assertThat(cold.status()).as("EG: %s\n%s", cold.body(), eg.tail()).isEqualTo(201);
+    assertThat(client.run(cold.kernelId(), "6 * 7")).isEqualTo("42");
+    assertThat(kernelPods(cold.kernelId())).hasSize(1)
+        .allSatisfy(p -> assertThat(p.path("metadata").path("labels").path("source").asText()).isEqualTo("kernel-pod.yaml"));
+    assertThat(client.delete(cold.kernelId())).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(cold.kernelId()).isEmpty());
+
+    // The launch taught the pool: it fills the namespace, and the next launch is served warm.
+    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+    long hits = sidecar.metrics().claims(NS, POOLED, "hit");
+    Started s = client.start(POOLED, ALICE);
+
+    assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
+    assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("served warm; EG:\n%s\npools: %s", eg.tail(),
+        sidecar.registry().all()).isEqualTo(hits + 1);
+    ObjectNode claimed = kernelPods(s.kernelId()).get(0);
+    assertThat(client.run(s.kernelId(), "import os; print(os.environ['KERNEL_USERNAME'], os.environ['KERNEL_ID'], os.environ['KERNEL_POD_NAME'])"))
+        .as("KERNEL_POD_NAME names the pod that exists").isEqualTo("alice " + s.kernelId() + " " + claimed.path("metadata").path("name").asText());
+    assertThat(claimed.path("metadata").path("annotations").path("cluster-autoscaler.kubernetes.io/safe-to-evict").asText())
+        .as("EG's template annotation").isEqualTo("false");
+    assertThat(claimed.path("spec").path("securityContext").path("runAsUser").asInt()).isEqualTo(1000);
+    assertThat(claimed.path("spec").path("serviceAccountName").asText()).isEqualTo("default");
+    CompletableFuture<Executed> sleeping = CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.execute(s.kernelId(), "import time; time.sleep(60)", Duration.ofSeconds(60));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(s.kernelId()).equals("busy"));
+    assertThat(client.interrupt(s.kernelId())).isEqualTo(204);
+    assertThat(sleeping.get(20, TimeUnit.SECONDS).error()).isEqualTo("KeyboardInterrupt");
+    assertThat(kernelPods(s.kernelId())).hasSize(1);
+
+    assertThat(client.delete(s.kernelId())).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(s.kernelId()).isEmpty());
+    assertThat(server.get(ResourceType.NAMESPACES, null, NS)).as("the user's namespace stays").isNotNull();
+  }
+
+  @Test
+  void launchesOfAKernelspecWithoutAPoolAreNotLearnedSoNoPodIsKeptWarmThatNoClaimCouldTake() throws Exception {
+    Started own = client.start(UNPOOLED, ALICE);
+    assertThat(own.status()).as("EG: %s\n%s", own.body(), eg.tail()).isEqualTo(201);
+    assertThat(client.run(own.kernelId(), "6 * 7")).isEqualTo("42");
+    java.time.Instant launched = java.time.Instant.now();
+    // a reconcile after the launch: the sidecar's plan is newer than the pod
+    await().atMost(Duration.ofSeconds(30)).until(() -> java.time.Instant.parse(
+        pools().path("planned_at").asText()).isAfter(launched.plusSeconds(1)));
+
+    JsonNode pools = pools();
+    assertThat(pools.findValuesAsText("kernelspec")).doesNotContain(UNPOOLED);
+    assertThat(server.list(ResourceType.PODS, NS, "kernel-pool.dev/kernelspec=" + UNPOOLED)).isEmpty();
+    assertThat(client.delete(own.kernelId())).isEqualTo(204);
+  }
+}
