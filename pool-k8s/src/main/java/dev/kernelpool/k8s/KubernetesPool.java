@@ -12,6 +12,7 @@ import dev.kernelpool.k8s.cluster.SnapshotBuilder;
 import dev.kernelpool.k8s.events.PoolEvents;
 import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
 import dev.kernelpool.k8s.leader.Leadership;
+import dev.kernelpool.k8s.pods.PodProof;
 import dev.kernelpool.k8s.pods.PodTemplate;
 import dev.kernelpool.k8s.pods.PoolPods;
 import dev.kernelpool.k8s.reconcile.PendingCreates;
@@ -42,7 +43,8 @@ public final class KubernetesPool implements AutoCloseable {
   /**
    * @param pool the pool's name: its pods' label, the Lease's and the history ConfigMaps' prefix
    * @param identity this replica's name, as leader and in claim annotations
-   * @param leaseNamespace where the leader Lease lives
+   * @param leaseNamespace where the leader Lease lives, and the pool's connection Secrets: the
+   *     sidecar's own namespace
    * @param syncTimeout how long the informers may take to list at start
    */
   public record Settings(String pool, String identity, String leaseNamespace, Duration leaseDuration,
@@ -59,28 +61,33 @@ public final class KubernetesPool implements AutoCloseable {
 
   public KubernetesPool(KubeClients clients, Settings settings, PodTemplate.Settings template, Planner planner,
       LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Clock clock) {
-    this(clients, settings, template, planner, launches, declared, p -> true, clock);
+    this(clients, settings, template, planner, launches, declared, p -> true,
+        settings.pool().getBytes(java.nio.charset.StandardCharsets.UTF_8), clock);
   }
 
   /**
    * @param claimable which launches to learn from: those of a profile a claim can name (a pooled
    *     kernelspec); a pool for any other would hold quota and a kernel no launch can take
+   * @param proofKey what pool pods are signed with ({@link PodProof}), the same on every replica
+   *     and known to no notebook user: the sidecars' claim token (the shorter constructor, for tests
+   *     and benchmarks, uses the pool's name)
    */
   public KubernetesPool(KubeClients clients, Settings settings, PodTemplate.Settings template, Planner planner,
       LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Predicate<PoolProfile> claimable,
-      Clock clock) {
+      byte[] proofKey, Clock clock) {
     this.settings = settings;
     CoreV1Api api = new CoreV1Api(clients.calls());
-    cache = new ClusterCache(clients, settings.pool(), settings.reconcile().resync());
+    PodProof proof = new PodProof(proofKey);
+    cache = new ClusterCache(clients, settings.pool(), settings.reconcile().resync(), proof, settings.leaseNamespace());
     history = new LaunchHistoryKeeper(launches, api, settings.pool(), claimable, clock);
-    pods = new PoolPods(clients.calls(), new PodTemplate(template), settings.pool());
+    pods = new PoolPods(clients.calls(), new PodTemplate(template), settings.pool(), settings.leaseNamespace(), proof);
     claimer = new PodClaimer(pods, settings.identity(), clock);
     events = new PoolEvents(api, "kernel-pool/" + settings.identity(), clock);
     Reconciler[] ref = new Reconciler[1];
     leadership = new Leadership(clients.calls(), new Leadership.Settings(settings.leaseNamespace(),
         settings.pool() + "-leader", settings.identity(), settings.leaseDuration(), settings.renewDeadline(),
         settings.retryPeriod()), () -> ref[0].trigger());
-    PendingCreates pending = new PendingCreates(clock);
+    PendingCreates pending = new PendingCreates(clock, proof);
     reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared, () -> pending.pods(null)),
         pending, planner, pods, events, history, leadership::isLeader, settings.pool(), clock, settings.reconcile());
     ref[0] = reconciler;
@@ -123,7 +130,9 @@ public final class KubernetesPool implements AutoCloseable {
 
   /** A warm pod's connection info, from its Secret; empty until the Secret is seen. */
   public Optional<byte[]> connection(PoolPod pod) {
-    return cache.secret(pod.namespace(), PoolPods.secretName(pod.name()))
+    return cache.secret(pods.vault(), PoolPods.secretName(pod.namespace(), pod.name()))
+        .filter(s -> s.getMetadata().getAnnotations() != null
+            && pod.uid().equals(s.getMetadata().getAnnotations().get(PoolPods.POD_UID)))
         .map(V1Secret::getData).map(d -> d.get(PoolPods.CONNECTION_KEY));
   }
 

@@ -3,6 +3,7 @@ package dev.kernelpool.bridge.backend;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.core.snapshot.PoolProfile;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +51,10 @@ public interface KernelBackend extends AutoCloseable {
 
   /**
    * Whether a launch report comes from a launcher this backend started for that kernel (local: the
-   * per-kernel secret it was given on stdin). A report that fails is dropped.
+   * per-kernel secret it was given on stdin; Kubernetes: sent from the IP of the pool's own pod of
+   * that name). A report that fails is dropped.
    */
-  default boolean authentic(LauncherResponse response) {
-    return true;
-  }
+  boolean authentic(LauncherResponse response, InetAddress peer);
 
   /**
    * The local process of a bound kernel, where EG will watch the launch script as the kernel

@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.backend;
 
+import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.core.quota.FootprintRule;
 import dev.kernelpool.core.snapshot.PoolProfile;
@@ -44,6 +45,21 @@ public final class KubernetesBackend implements KernelBackend {
   private static NamespaceView view(V1Namespace ns) {
     Map<String, String> labels = ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
     return new NamespaceView(ns.getMetadata().getName(), labels, Optional.empty(), List.of());
+  }
+
+  /**
+   * A report names its pod by the kernel id: it must be a pod the pool made (proven, {@link
+   * dev.kernelpool.k8s.pods.PodProof}), still starting, and the report must come from that pod's
+   * IP. A pod a user planted with the pool's labels, or a process elsewhere that read a pool pod's
+   * environment, cannot pass.
+   */
+  @Override
+  public boolean authentic(LauncherResponse response, java.net.InetAddress peer) {
+    return pool.findPod(response.kernelId())
+        .filter(p -> !p.isWarm() && !p.isClaimed())
+        .flatMap(PoolPod::podIp)
+        .map(ip -> ip.equals(peer.getHostAddress()))
+        .orElse(false);
   }
 
   @Override

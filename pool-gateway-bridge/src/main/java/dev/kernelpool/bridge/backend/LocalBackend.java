@@ -176,7 +176,7 @@ public final class LocalBackend implements KernelBackend {
   }
 
   @Override
-  public boolean authentic(LauncherResponse response) {
+  public boolean authentic(LauncherResponse response, java.net.InetAddress peer) {
     byte[] expected = secrets.get(response.kernelId());
     return expected != null
         && response.reportSecret()

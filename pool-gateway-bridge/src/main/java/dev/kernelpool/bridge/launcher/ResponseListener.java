@@ -3,6 +3,7 @@ package dev.kernelpool.bridge.launcher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import dev.kernelpool.bridge.logging.LogBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class ResponseListener implements AutoCloseable {
   private final KeyPair keys;
   private final ConnectionInfoCipher cipher;
   private final Consumer<LauncherResponse> sink;
-  private final Predicate<LauncherResponse> authentic;
+  private final BiPredicate<LauncherResponse, InetAddress> authentic;
   private final Settings settings;
   private final ServerSocket server;
   private final ThreadPoolExecutor handlers;
@@ -89,18 +90,19 @@ public final class ResponseListener implements AutoCloseable {
       Consumer<LauncherResponse> sink,
       Settings settings)
       throws IOException {
-    this(address, keys, cipher, r -> true, sink, settings);
+    this(address, keys, cipher, (r, peer) -> true, sink, settings);
   }
 
   /**
    * Binds {@code address} and starts accepting; a payload that opens but fails {@code authentic}
-   * is rejected as {@link PayloadException.Reason#UNAUTHENTIC} and never reaches the sink.
+   * (given the report and the address it came from) is rejected as {@link
+   * PayloadException.Reason#UNAUTHENTIC} and never reaches the sink.
    */
   public ResponseListener(
       InetSocketAddress address,
       KeyPair keys,
       ConnectionInfoCipher cipher,
-      Predicate<LauncherResponse> authentic,
+      BiPredicate<LauncherResponse, InetAddress> authentic,
       Consumer<LauncherResponse> sink,
       Settings settings)
       throws IOException {
@@ -189,7 +191,7 @@ public final class ResponseListener implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new PayloadException(PayloadException.Reason.BAD_CONNECTION_INFO, e.getMessage());
       }
-      if (!authentic.test(response)) {
+      if (!authentic.test(response, socket.getInetAddress())) {
         throw new PayloadException(PayloadException.Reason.UNAUTHENTIC,
             "report for kernel " + response.kernelId() + " does not prove it comes from that kernel's launcher");
       }

@@ -31,7 +31,7 @@ final class KubernetesWiring {
 
   static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, ProfileResolver resolver,
       Planner planner, LaunchRecorder launches, Function<PoolProfile, String> warmup, WarmKernelRegistry registry,
-      KernelConnections connections, PoolMetrics metrics) throws IOException {
+      KernelConnections connections, PoolMetrics metrics, byte[] proofKey) throws IOException {
     KubernetesConfig k = config.kubernetes();
     KubeClients clients = KubeClients.connect(k.apiUrl(), k.callTimeout());
     String advertise = k.advertiseAddress().orElseGet(() -> Optional.ofNullable(System.getenv("POD_IP"))
@@ -54,7 +54,7 @@ final class KubernetesWiring {
             new Reconciler.Settings(k.debounce(), k.resync(), k.historySave(), java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofSeconds(60), k.quotaBackoff(), k.maxStarting())),
         new PodTemplate.Settings(k.pool(), advertise, listener.publicKey(), config.policy().footprint(), base),
-        planner, launches, declared, p -> resolver.template(p.kernelspec()).isPresent(), clock);
+        planner, launches, declared, p -> resolver.template(p.kernelspec()).isPresent(), proofKey, clock);
     KubernetesRuntime runtime = new KubernetesRuntime(pool,
         new KubernetesBackend(pool, config.policy().footprint(), k.resizeFallback(), k.claimAnnotations()),
         registry, connections, warmup, metrics, config.controller().readyTimeout(), config.controller().heartbeat());

@@ -70,10 +70,12 @@ public final class Sidecar implements AutoCloseable {
         config.forecastLookback().compareTo(config.policy().eligibility().launchWindow()) > 0
             ? config.forecastLookback()
             : config.policy().eligibility().launchWindow());
+    tokenFile = config.tokenFile().orElse(config.workDir().resolve("token"));
+    token = resolveToken(config.token(), tokenFile, random);
     PoolRuntime[] runtimeRef = new PoolRuntime[1];
     listener = new ResponseListener(
         new InetSocketAddress(config.listenerHost(), config.listenerPort()), keys, cipher,
-        r -> runtimeRef[0] != null && runtimeRef[0].backend().authentic(r),
+        (r, peer) -> runtimeRef[0] != null && runtimeRef[0].backend().authentic(r, peer),
         r -> runtimeRef[0].launched(r), ResponseListener.Settings.DEFAULTS);
     boolean onKubernetes = config.backend() == SidecarConfig.Backend.KUBERNETES;
     ProfileResolver resolver = new ProfileResolver(config.kernelspecs(),
@@ -83,7 +85,8 @@ public final class Sidecar implements AutoCloseable {
         p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse("");
     try {
       runtime = onKubernetes
-          ? KubernetesWiring.start(config, clock, listener, resolver, planner, launches, warmup, registry, connections, metrics)
+          ? KubernetesWiring.start(config, clock, listener, resolver, planner, launches, warmup, registry, connections, metrics,
+              token.getBytes(java.nio.charset.StandardCharsets.UTF_8))
           : local(config, clock, resolver, planner, launches, warmup);
     } catch (IOException | RuntimeException e) {
       listener.close();
@@ -98,8 +101,6 @@ public final class Sidecar implements AutoCloseable {
           onKubernetes ? (p, t) -> { } : launches::record,
           new Personalizer(config.personalizeCode()), new ResponseSender(cipher), metrics,
           runtime::requestReconcile, clock, config.claimTimeout());
-      tokenFile = config.tokenFile().orElse(config.workDir().resolve("token"));
-      token = resolveToken(config.token(), tokenFile, random);
       metrics.poolGauges(this::kernelSamples, this::targetSamples);
       metrics.payloadGauge(() -> {
         List<Metrics.Sample> out = new ArrayList<>();

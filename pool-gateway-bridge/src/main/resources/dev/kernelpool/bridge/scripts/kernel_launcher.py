@@ -89,9 +89,11 @@ def seal(info, public_key):
     return base64.b64encode(json.dumps(payload).encode("utf-8"))
 
 
-def report(address, payload):
+def report(address, payload, source_ip):
+    """Sends the payload from the kernel's own address: a receiver may check where a report came from."""
     host, _, port = address.rpartition(":")
-    with socket.create_connection((host.strip("[]"), int(port)), timeout=10) as s:
+    source = None if source_ip in ("", "0.0.0.0", "::") else (source_ip, 0)
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=10, source_address=source) as s:
         s.sendall(payload)
         s.shutdown(socket.SHUT_WR)
 
@@ -179,7 +181,7 @@ def main(argv):
                     kernel_id=kernel_id)
     if secret:
         reported["pool_report_secret"] = secret
-    report(address, seal(reported, public_key))
+    report(address, seal(reported, public_key), ip)
 
     from ipykernel.kernelapp import IPKernelApp
 

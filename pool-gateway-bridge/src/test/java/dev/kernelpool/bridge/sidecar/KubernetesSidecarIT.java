@@ -140,8 +140,50 @@ class KubernetesSidecarIT {
       return !cms.isEmpty() && cms.get(0).path("data").path("launches.json").asText().contains("python3");
     });
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
-    // The connection Secret of the claimed pod is cleaned up; only the warm pods keep theirs.
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.list(ResourceType.SECRETS, NS, "").size() == 2);
+    // Connection Secrets live in the sidecar's namespace, never in the user's (where anyone with
+    // "get secrets" could read a colleague's kernel key); the claimed pod's is cleaned up there.
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.list(ResourceType.SECRETS, "kernel-pool", "").size() == 2);
+    assertThat(server.list(ResourceType.SECRETS, NS, "")).isEmpty();
+  }
+
+  /**
+   * The probe's attack: a user of the namespace copies a genuine pool pod (labels, annotations, its
+   * proof and its environment included) into pods of their own, marked warm, with a connection
+   * Secret beside it pointing at their own kernel, and one whose profile names another namespace.
+   */
+  @Test
+  void podsPlantedWithThePoolsLabelsAreNeitherCountedNorAdoptedNorHandedOutAndStopNothing() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    ObjectNode genuine = poolPods().get(0);
+    String genuineName = genuine.path("metadata").path("name").asText();
+    for (String name : List.of("kp-planted", "kp-elsewhere")) {
+      ObjectNode planted = genuine.deepCopy();
+      ObjectNode meta = (ObjectNode) planted.get("metadata");
+      meta.put("name", name);
+      meta.remove(List.of("uid", "resourceVersion", "creationTimestamp"));
+      ((ObjectNode) meta.get("labels")).put(PoolLabels.STATE, PoolLabels.STATE_WARM);
+      if (name.equals("kp-elsewhere")) {
+        ObjectNode annotations = (ObjectNode) meta.get("annotations");
+        annotations.put(PoolLabels.PROFILE_SPEC, annotations.path(PoolLabels.PROFILE_SPEC).asText().replace("\"" + NS + "\"", "\"kernel-pool\""));
+      }
+      planted.remove("status");
+      server.create(ResourceType.PODS, NS, planted.toString());
+      server.create(ResourceType.SECRETS, NS, "{\"metadata\":{\"name\":\"" + name + "-connection\",\"labels\":{\""
+          + PoolLabels.POOL + "\":\"kp\",\"" + PoolLabels.MANAGED_BY + "\":\"" + PoolLabels.MANAGER + "\",\"" + PoolLabels.POD + "\":\""
+          + name + "\"}},\"data\":{\"connection.json\":\"e30=\"}}");
+    }
+
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "victim", Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "victim"));
+    SidecarFixture.Answer second = SidecarFixture.claim(sidecar, eg, "victim-2", Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "victim"));
+
+    assertThat(hit.status()).isEqualTo(200);
+    assertThat(hit.body().path("pool_kernel").asText()).isEqualTo(genuineName);
+    assertThat(second.body().path("reason").asText()).as("the planted 'warm' pods are not the pool's").isEqualTo("no_warm_kernel");
+    assertThat(sidecar.registry().all()).noneMatch(k -> k.id().startsWith("kp-planted") || k.id().startsWith("kp-elsewhere"));
+    // the reconcile goes on: the pool refills with a genuine pod, the planted ones do not count as its members
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    SidecarFixture.shutdown(eg.await("victim", Duration.ofSeconds(10)));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kernelpool.k8s.cluster;
 
+import dev.kernelpool.k8s.pods.PodProof;
 import dev.kernelpool.k8s.pods.PoolLabels;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +53,9 @@ public final class ClusterCache implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final String pool;
   /** Pool pods read from cached pods, by uid: a pod's profile is parsed once per resourceVersion. */
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
   private final Map<String, ReadPod> read = new ConcurrentHashMap<>();
+  private final PodProof proof;
 
   private record ReadPod(String resourceVersion, Optional<PoolPod> pod) {}
 
@@ -62,8 +67,13 @@ public final class ClusterCache implements AutoCloseable {
    * @param resync how often listeners hear every cached pod and Secret again, without any API
    *     call: the safety net for a change a listener could not act on when it happened
    */
-  public ClusterCache(KubeClients clients, String pool, java.time.Duration resync) {
+  /**
+   * @param proof only pods with a valid proof are the pool's ({@link PodProof})
+   * @param vault the namespace the pool's connection Secrets live in (the sidecar's own)
+   */
+  public ClusterCache(KubeClients clients, String pool, java.time.Duration resync, PodProof proof, String vault) {
     this.pool = pool;
+    this.proof = proof;
     CoreV1Api api = new CoreV1Api(clients.watches());
     factory = new SharedInformerFactory(clients.watches());
     namespaces = factory.sharedIndexInformerFor(
@@ -80,7 +90,7 @@ public final class ClusterCache implements AutoCloseable {
             .allowWatchBookmarks(true).buildCall(null),
         V1Pod.class, V1PodList.class, resync.toMillis());
     secrets = factory.sharedIndexInformerFor(
-        p -> api.listSecretForAllNamespaces().labelSelector(PoolLabels.poolSelector(pool))
+        p -> api.listNamespacedSecret(vault).labelSelector(PoolLabels.poolSelector(pool))
             .resourceVersion(p.resourceVersion).watch(p.watch).timeoutSeconds(p.timeoutSeconds)
             .allowWatchBookmarks(true).buildCall(null),
         V1Secret.class, V1SecretList.class, resync.toMillis());
@@ -127,20 +137,25 @@ public final class ClusterCache implements AutoCloseable {
   }
 
   /**
-   * The pool pod {@code pod} is ({@link PoolPod#of}), read once per resourceVersion: a steady
-   * reconcile meets the same unchanged pods again and again.
+   * The pool pod {@code pod} is ({@link PoolPod#of}, and proven the pool's: {@link PodProof}), read
+   * once per resourceVersion: a steady reconcile meets the same unchanged pods again and again.
    */
   public Optional<PoolPod> poolPod(V1Pod pod) {
     String uid = pod.getMetadata().getUid();
     String version = pod.getMetadata().getResourceVersion();
     if (uid == null || version == null) {
-      return PoolPod.of(pod, pool);
+      return Optional.empty();
     }
     ReadPod known = read.get(uid);
     if (known != null && known.resourceVersion().equals(version)) {
       return known.pod();
     }
-    Optional<PoolPod> parsed = PoolPod.of(pod, pool);
+    Optional<PoolPod> labelled = PoolPod.of(pod, pool);
+    Optional<PoolPod> parsed = labelled.filter(p -> proof.verifies(pod));
+    if (labelled.isPresent() && parsed.isEmpty()) {
+      LOG.warn("pod {}/{} has the pool's labels but no valid proof: not the pool's, ignored (a pod a user made, or one "
+          + "from a version before proofs; delete it if it is yours)", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
     read.put(uid, new ReadPod(version, parsed));
     if (reads.incrementAndGet() % PRUNE_EVERY == 0) {
       // A read that raced a deletion may have left entries of pods that are gone.

@@ -26,7 +26,8 @@ public record PoolPod(
     if (labels == null || !PoolLabels.MANAGER.equals(labels.get(PoolLabels.MANAGED_BY)) || !pool.equals(labels.get(PoolLabels.POOL))) {
       return Optional.empty();
     }
-    return PodProfiles.of(pod).map(profile -> new PoolPod(
+    return PodProfiles.of(pod).filter(profile -> profile.namespace().equals(pod.getMetadata().getNamespace()))
+        .map(profile -> new PoolPod(
         pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(),
         pod.getMetadata().getResourceVersion(), profile,
         labels.getOrDefault(PoolLabels.STATE, PoolLabels.STATE_STARTING),

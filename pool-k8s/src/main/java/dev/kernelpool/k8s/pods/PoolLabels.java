@@ -17,6 +17,8 @@ public final class PoolLabels {
   public static final String KERNELSPEC = "kernel-pool.dev/kernelspec";
   /** On a connection Secret: the pool pod it belongs to. */
   public static final String POD = "kernel-pool.dev/pod";
+  /** On a connection Secret: the namespace of the pool pod it belongs to (the Secret lives in the sidecar's). */
+  public static final String POD_NAMESPACE = "kernel-pool.dev/pod-namespace";
 
   public static final String STATE_STARTING = "starting";
   public static final String STATE_WARM = "warm";

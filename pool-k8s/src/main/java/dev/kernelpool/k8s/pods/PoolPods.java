@@ -20,6 +20,9 @@ import java.util.Map;
  * the client's timeout; ApiExceptions go to the caller, who knows what a 403, 404 or 409 means.
  */
 public final class PoolPods {
+  /** On a connection Secret: the uid of the pod it was written for. */
+  public static final String POD_UID = "kernel-pool.dev/pod-uid";
+
   /** The Secret key holding a warm kernel's connection info (the launcher's report, decrypted). */
   public static final String CONNECTION_KEY = "connection.json";
 
@@ -27,12 +30,35 @@ public final class PoolPods {
   private final CoreV1Api api;
   private final PodTemplate template;
   private final String pool;
+  private final String vault;
+  private final PodProof proof;
 
-  public PoolPods(ApiClient client, PodTemplate template, String pool) {
+  /**
+   * @param vault the namespace connection Secrets live in: the sidecar's own, where no notebook
+   *     user can read them
+   * @param proof signs every pod the pool creates
+   */
+  public PoolPods(ApiClient client, PodTemplate template, String pool, String vault, PodProof proof) {
     this.client = client;
     this.api = new CoreV1Api(client);
     this.template = template;
     this.pool = pool;
+    this.vault = vault;
+    this.proof = proof;
+  }
+
+  /** The namespace connection Secrets live in. */
+  public String vault() {
+    return vault;
+  }
+
+  /**
+   * Marks a pod the pool just created as the pool's: the proof of its uid (the API server assigned
+   * it, so no one without the key can prove a pod of their own).
+   */
+  public V1Pod prove(V1Pod created) throws ApiException {
+    return patch(created.getMetadata().getNamespace(), created.getMetadata().getName(),
+        "{\"metadata\":{\"annotations\":{\"" + PodProof.ANNOTATION + "\":\"" + proof.of(created.getMetadata().getUid()) + "\"}}}");
   }
 
   public V1Pod create(String name, PoolProfile profile) throws ApiException {
@@ -48,24 +74,27 @@ public final class PoolPods {
     api.deleteNamespacedPod(name, namespace).body(options).execute();
   }
 
-  public static String secretName(String pod) {
-    return pod + "-connection";
+  /** The connection Secret's name for pod {@code pod} of {@code namespace}, in the vault namespace. */
+  public static String secretName(String namespace, String pod) {
+    return "kp-conn-" + namespace + "-" + pod;
   }
 
   /**
-   * Offers a started pod for claims: stores its connection info in a Secret owned by the pod (so
-   * it goes with the pod), then labels the pod warm. Only a starting pod becomes warm, checked
+   * Offers a started pod for claims: stores its connection info in a Secret in the vault
+   * namespace (labelled with the pod; the leader deletes it once the pod is gone or claimed), then
+   * labels the pod warm. Only a starting pod becomes warm, checked
    * before the Secret is written and again by the label patch, which carries the version read as
    * starting: a late or replayed launch report can never touch a pod a claim got meanwhile.
    */
   public void publishWarm(String namespace, String pod, String podUid, byte[] connectionJson) throws ApiException {
     V1Pod current = readStarting(namespace, pod);
     V1Secret secret = new V1Secret().apiVersion("v1").kind("Secret").type("Opaque")
-        .metadata(new V1ObjectMeta().name(secretName(pod)).namespace(namespace)
-            .labels(Map.of(PoolLabels.MANAGED_BY, PoolLabels.MANAGER, PoolLabels.POOL, pool, PoolLabels.POD, pod))
-            .ownerReferences(List.of(new V1OwnerReference().apiVersion("v1").kind("Pod").name(pod).uid(podUid))))
+        .metadata(new V1ObjectMeta().name(secretName(namespace, pod)).namespace(vault)
+            .labels(Map.of(PoolLabels.MANAGED_BY, PoolLabels.MANAGER, PoolLabels.POOL, pool, PoolLabels.POD, pod,
+                PoolLabels.POD_NAMESPACE, namespace))
+            .annotations(Map.of(POD_UID, podUid)))
         .data(Map.of(CONNECTION_KEY, connectionJson));
-    writeSecret(namespace, secret);
+    writeSecret(vault, secret);
     for (int attempt = 0; ; attempt++) {
       try {
         patch(namespace, pod, "{\"metadata\":{\"resourceVersion\":\"" + current.getMetadata().getResourceVersion()

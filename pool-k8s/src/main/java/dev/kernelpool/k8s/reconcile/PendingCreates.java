@@ -1,6 +1,7 @@
 package dev.kernelpool.k8s.reconcile;
 
 import dev.kernelpool.k8s.cluster.ClusterCache;
+import dev.kernelpool.k8s.pods.PodProof;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Pool pods this replica created that its informer has not shown yet (the controller pattern's
+ * Pool pods this replica created that its informer has not shown proven yet (the controller pattern's
  * "expectations"): a reconcile in between counts them as starting members, so it does not create
  * them again. One is forgotten when the informer shows it, or after {@link #TTL} (a watch event
  * lost for good is caught by the next resync's re-list).
@@ -24,9 +25,12 @@ public final class PendingCreates implements ClusterCache.Listener {
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final PodProof proof;
 
-  public PendingCreates(Clock clock) {
+  /** @param proof a pod counts as seen once the informer shows it proven the pool's */
+  public PendingCreates(Clock clock, PodProof proof) {
     this.clock = clock;
+    this.proof = proof;
   }
 
   /** A pod the API server accepted. */
@@ -49,7 +53,11 @@ public final class PendingCreates implements ClusterCache.Listener {
 
   @Override
   public void podChanged(Optional<V1Pod> before, Optional<V1Pod> after) {
-    after.or(() -> before).ifPresent(p -> pending.remove(key(p)));
+    if (after.isEmpty()) {
+      before.ifPresent(p -> pending.remove(key(p)));
+    } else if (proof.verifies(after.get())) {
+      pending.remove(key(after.get()));
+    }
   }
 
   private static String key(V1Pod pod) {

@@ -220,6 +220,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
         try {
           V1Pod created = pods.create(name, c.profile());
           pendingCreates.created(created);
+          pods.prove(created);
           events.normal(namespace, name, created.getMetadata().getUid(), "Created",
               "pool kernel of " + c.profile().kernelspec() + " (profile " + c.profile().hash() + ")");
           LOG.info("created pool pod {}/{} of {}", namespace, name, c.profile().kernelspec());
@@ -293,13 +294,14 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       }
     }
     for (V1Secret s : cache.secrets()) {
-      String podName = s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(PoolLabels.POD);
-      String ns = s.getMetadata().getNamespace();
-      boolean orphan = podName == null || cache.pod(ns, podName).flatMap(p -> cache.poolPod(p))
-          .map(PoolPod::isClaimed).orElse(true);
+      Map<String, String> labels = s.getMetadata().getLabels() == null ? Map.of() : s.getMetadata().getLabels();
+      String podName = labels.get(PoolLabels.POD);
+      String podNamespace = labels.get(PoolLabels.POD_NAMESPACE);
+      boolean orphan = podName == null || podNamespace == null
+          || cache.pod(podNamespace, podName).flatMap(p -> cache.poolPod(p)).map(PoolPod::isClaimed).orElse(true);
       if (orphan) {
         try {
-          pods.deleteSecret(ns, s.getMetadata().getName());
+          pods.deleteSecret(s.getMetadata().getNamespace(), s.getMetadata().getName());
         } catch (ApiException e) {
           if (e.getCode() != 404) {
             throw e;
