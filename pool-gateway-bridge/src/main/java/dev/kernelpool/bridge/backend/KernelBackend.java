@@ -19,6 +19,13 @@ public interface KernelBackend extends AutoCloseable {
   /** The namespaces pools may live in, with their labels and quotas. */
   List<NamespaceView> namespaces();
 
+  /**
+   * Whether {@code namespace} exists for this backend: a claim naming another is a miss whose
+   * namespace is neither recorded nor used as a metric label (their number would be the client's
+   * to choose).
+   */
+  boolean knowsNamespace(String namespace);
+
   /** Starts a pool kernel of {@code profile}; returns once the start was requested. */
   void start(String memberId, PoolProfile profile) throws BackendException;
 

@@ -63,6 +63,11 @@ public final class KubernetesBackend implements KernelBackend {
   }
 
   @Override
+  public boolean knowsNamespace(String namespace) {
+    return pool.cache().namespaces().stream().anyMatch(ns -> namespace.equals(ns.getMetadata().getName()));
+  }
+
+  @Override
   public void start(String memberId, PoolProfile profile) throws BackendException {
     throw new BackendException("on Kubernetes the leader's reconciler creates pool pods");
   }

@@ -171,6 +171,11 @@ public final class LocalBackend implements KernelBackend {
   }
 
   @Override
+  public boolean knowsNamespace(String namespace) {
+    return settings.namespace().equals(namespace);
+  }
+
+  @Override
   public Optional<String> exitCause(String memberId) {
     return Optional.ofNullable(exitCauses.remove(memberId));
   }

@@ -102,7 +102,10 @@ public final class ClaimService {
     try {
       profile = profiles.resolve(request.kernelspec(), request.env());
     } catch (ProfileResolver.UnresolvableException e) {
-      return miss(request.env().getOrDefault("KERNEL_NAMESPACE", ""), request.kernelspec(), e.reason(), e.getMessage());
+      return miss(OTHER, OTHER, e.reason(), e.getMessage());
+    }
+    if (!backend.knowsNamespace(profile.namespace())) {
+      return miss(OTHER, profile.kernelspec(), "unknown_namespace", "namespace " + profile.namespace() + " has no pool");
     }
     launches.accept(profile, clock.instant());
     try {
@@ -147,8 +150,14 @@ public final class ClaimService {
 
   private ClaimOutcome duplicate(ClaimRequest request, String message) {
     LOG.warn("claim for kernel {} refused: {}", request.kernelId(), message);
-    return miss(request.env().getOrDefault("KERNEL_NAMESPACE", ""), request.kernelspec(), "duplicate_kernel_id", message);
+    return miss(OTHER, OTHER, "duplicate_kernel_id", message);
   }
+
+  /**
+   * The metric label for a namespace or kernelspec the client named but no pool has: whatever a
+   * client sends never becomes a series of its own.
+   */
+  static final String OTHER = "other";
 
   private ClaimOutcome tooLate(ClaimRequest request, PoolProfile profile) {
     LOG.warn("claim for kernel {} handled after the launch script's deadline ({}): nothing handed over; "

@@ -206,9 +206,45 @@ class KubernetesGatewayIT {
     assertThat(sleeping.get(20, TimeUnit.SECONDS).error()).isEqualTo("KeyboardInterrupt");
     assertThat(kernelPods(s.kernelId())).hasSize(1);
 
+
+    // Restart: EG deletes the pod by its real name and launches again, under the same kernel id.
+    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+    String before = claimed.path("metadata").path("name").asText();
+    assertThat(client.restart(s.kernelId())).isEqualTo(200);
+    assertThat(client.run(s.kernelId(), "2 + 3")).isEqualTo("5");
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.list(ResourceType.PODS, NS, "").stream()
+        .noneMatch(p -> p.path("metadata").path("name").asText().equals(before)));
+    // A kernel that dies is restarted by EG's auto-restart into a working one.
+    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+    CompletableFuture.runAsync(() -> {
+      try {
+        client.execute(s.kernelId(), "import os; os._exit(1)", Duration.ofSeconds(5));
+      } catch (Exception expected) {
+        // a kernel that exits sends no reply
+      }
+    });
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        .until(() -> client.execute(s.kernelId(), "6 * 7", Duration.ofSeconds(5)).text().equals("42"));
+
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(s.kernelId()).isEmpty());
     assertThat(server.get(ResourceType.NAMESPACES, null, NS)).as("the user's namespace stays").isNotNull();
+    await("the pool refills").atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+  }
+
+  @Test
+  void aLaunchWithItsOwnResourcesIsServedOnlyByAPoolOfThatProfileAndStartsColdOtherwise() throws Exception {
+    Map<String, String> big = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS, "KERNEL_CPUS", "2", "KERNEL_MEMORY", "3Gi");
+    long hits = sidecar.metrics().claims(NS, POOLED, "hit");
+
+    Started s = client.start(POOLED, big);
+
+    assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
+    assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("no pool of that profile yet: cold").isEqualTo(hits);
+    ObjectNode pod = kernelPods(s.kernelId()).get(0);
+    assertThat(pod.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("2");
+    assertThat(client.run(s.kernelId(), "1 + 1")).isEqualTo("2");
+    assertThat(client.delete(s.kernelId())).isEqualTo(204);
   }
 
   @Test

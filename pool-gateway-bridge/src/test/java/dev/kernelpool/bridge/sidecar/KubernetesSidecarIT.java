@@ -186,6 +186,33 @@ class KubernetesSidecarIT {
     SidecarFixture.shutdown(eg.await("victim", Duration.ofSeconds(10)));
   }
 
+  /**
+   * Everything on a pool pod's command line and environment is readable by the namespace's users:
+   * the sidecar's response address, its public key and the pod's name. A report sealed correctly
+   * for a starting pod, but sent from anywhere but that pod, is rejected.
+   */
+  @Test
+  void aLaunchReportForAStartingPodFromAnotherAddressIsRejected() throws Exception {
+    kubelet.close(); // pods are created but never run: they stay starting
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> !poolPods().isEmpty());
+    ObjectNode pod = poolPods().get(0);
+    Map<String, String> env = new HashMap<>();
+    pod.path("spec").path("containers").get(0).path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+    dev.kernelpool.bridge.wire.ConnectionInfo attackers = new dev.kernelpool.bridge.wire.ConnectionInfo("tcp", "127.0.0.1",
+        40001, 40002, 40003, 40004, 40005, "attackers-key", dev.kernelpool.bridge.wire.ConnectionInfo.HMAC_SHA256, "python3");
+    LauncherResponse forged = new LauncherResponse(attackers, env.get("KERNEL_ID"), java.util.OptionalLong.of(1),
+        java.util.OptionalLong.of(1), java.util.OptionalInt.of(40006));
+    new dev.kernelpool.bridge.launcher.ResponseSender(new dev.kernelpool.bridge.launcher.ConnectionInfoCipher(new java.security.SecureRandom()))
+        .send(dev.kernelpool.bridge.launcher.ResponseAddress.parse(env.get("EG_RESPONSE_ADDRESS")), forged,
+            dev.kernelpool.bridge.launcher.RsaKeys.parse(env.get("EG_PUBLIC_KEY")), Duration.ofSeconds(2));
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        sidecar.responseListener().rejectedCount(dev.kernelpool.bridge.launcher.PayloadException.Reason.UNAUTHENTIC) == 1);
+    assertThat(label(poolPods().get(0), PoolLabels.STATE)).isEqualTo(PoolLabels.STATE_STARTING);
+    assertThat(sidecar.registry().count(MemberState.WARM)).isZero();
+  }
+
   @Test
   void threeSidecarsThousandConcurrentClaimsOnAPoolOfFifty() throws Exception {
     List<Sidecar> replicas = List.of(sidecar("replica-0", 50), sidecar("replica-1", 50), sidecar("replica-2", 50));

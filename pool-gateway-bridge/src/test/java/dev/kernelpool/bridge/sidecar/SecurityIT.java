@@ -12,6 +12,7 @@ import dev.kernelpool.bridge.launcher.ResponseAddress;
 import dev.kernelpool.bridge.launcher.ResponseSender;
 import dev.kernelpool.bridge.launcher.RsaKeys;
 import dev.kernelpool.bridge.wire.ConnectionInfo;
+import dev.kernelpool.core.snapshot.MemberState;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -176,6 +177,24 @@ class SecurityIT {
       SidecarFixture.Answer restart = SidecarFixture.claim(sidecar, eg, kernelId, env);
       assertThat(restart.status()).as(restart.body().toString()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(10)).until(() -> eg.deliveries() == 2);
+    }
+  }
+
+  @Test
+  void namespacesAClientMakesUpNeverBecomeMetricSeriesOrLaunchHistory() throws Exception {
+    try (Sidecar sidecar = SidecarFixture.start(dir.resolve("work"), 1, "5s");
+        GatewayStandIn eg = new GatewayStandIn()) {
+      SidecarFixture.awaitWarm(sidecar, 1);
+      int before = sidecar.metrics().render().length();
+      for (int i = 0; i < 200; i++) {
+        SidecarFixture.Answer a = SidecarFixture.claim(sidecar, eg, "k-" + i, Map.of("KERNEL_NAMESPACE", "made-up-" + i));
+        assertThat(a.body().path("reason").asText()).isEqualTo("unknown_namespace");
+      }
+
+      String metrics = sidecar.metrics().render();
+      assertThat(metrics).doesNotContain("made-up-");
+      assertThat(metrics.length() - before).as("bytes of /metrics added by 200 made-up namespaces").isLessThan(400);
+      assertThat(sidecar.registry().count(MemberState.WARM)).isEqualTo(1);
     }
   }
 }
