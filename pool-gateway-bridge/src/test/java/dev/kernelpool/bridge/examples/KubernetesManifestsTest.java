@@ -78,6 +78,7 @@ class KubernetesManifestsTest {
     assertThat(granted).isEqualTo(Map.of(
         "namespaces", Set.of("list", "watch"),
         "resourcequotas", Set.of("list", "watch"),
+        "limitranges", Set.of("list"),
         "pods", Set.of("list", "watch", "get", "create", "delete", "patch"),
         "pods/resize", Set.of("patch"),
         "configmaps", Set.of("list", "create", "update"),

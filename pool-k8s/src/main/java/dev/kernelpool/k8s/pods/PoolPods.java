@@ -47,6 +47,11 @@ public final class PoolPods {
     this.proof = proof;
   }
 
+  /** The API the pool's writes go through. */
+  public CoreV1Api api() {
+    return api;
+  }
+
   /** The namespace connection Secrets live in. */
   public String vault() {
     return vault;

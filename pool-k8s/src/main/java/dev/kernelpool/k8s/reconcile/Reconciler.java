@@ -63,6 +63,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
 
   private final ClusterCache cache;
   private final PendingCreates pendingCreates;
+  private final ColdStartCheck coldStarts;
   private final SnapshotBuilder snapshots;
   private final Planner planner;
   private final PoolPods pods;
@@ -88,6 +89,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       PoolPods pods, PoolEvents events, LaunchHistoryKeeper history, BooleanSupplier leader, String pool, Clock clock,
       Settings settings) {
     this.pendingCreates = pendingCreates;
+    this.coldStarts = new ColdStartCheck(pods.api());
     this.cache = cache;
     this.snapshots = snapshots;
     this.planner = planner;
@@ -172,6 +174,9 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       lastPlan.set(Optional.of(plan));
       if (leader.getAsBoolean() && !paused) {
         for (NamespacePlan ns : plan.namespaces()) {
+          if (ns.eligibility().keepsPool()) {
+            coldStarts.check(ns.namespace(), cache.quotas(ns.namespace()));
+          }
           int[] room = {-1};
           for (PlanAction action : ns.actions()) {
             if (action instanceof PlanAction.Create && room[0] < 0) {
