@@ -123,6 +123,20 @@ public final class EnterpriseGatewayClient {
     }
   }
 
+  /**
+   * Starts {@code code} and returns at once; the future completes with what it came to, or
+   * exceptionally (a kernel that exits sends no reply).
+   */
+  public CompletableFuture<Executed> executeAsync(String kernelId, String code, Duration timeout) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return execute(kernelId, code, timeout);
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+  }
+
   /** Runs {@code code} expecting success; returns its text. */
   public String run(String kernelId, String code) throws Exception {
     Executed e = execute(kernelId, code, Duration.ofSeconds(30));

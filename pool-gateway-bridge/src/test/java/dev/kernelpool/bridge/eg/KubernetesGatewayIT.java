@@ -194,13 +194,7 @@ class KubernetesGatewayIT {
         .as("EG's template annotation").isEqualTo("false");
     assertThat(claimed.path("spec").path("securityContext").path("runAsUser").asInt()).isEqualTo(1000);
     assertThat(claimed.path("spec").path("serviceAccountName").asText()).isEqualTo("default");
-    CompletableFuture<Executed> sleeping = CompletableFuture.supplyAsync(() -> {
-      try {
-        return client.execute(s.kernelId(), "import time; time.sleep(60)", Duration.ofSeconds(60));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Executed> sleeping = client.executeAsync(s.kernelId(), "import time; time.sleep(60)", Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(s.kernelId()).equals("busy"));
     assertThat(client.interrupt(s.kernelId())).isEqualTo(204);
     assertThat(sleeping.get(20, TimeUnit.SECONDS).error()).isEqualTo("KeyboardInterrupt");
@@ -216,13 +210,7 @@ class KubernetesGatewayIT {
         .noneMatch(p -> p.path("metadata").path("name").asText().equals(before)));
     // A kernel that dies is restarted by EG's auto-restart into a working one.
     await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
-    CompletableFuture.runAsync(() -> {
-      try {
-        client.execute(s.kernelId(), "import os; os._exit(1)", Duration.ofSeconds(5));
-      } catch (Exception expected) {
-        // a kernel that exits sends no reply
-      }
-    });
+    client.executeAsync(s.kernelId(), "import os; os._exit(1)", Duration.ofSeconds(5)); // a kernel that exits sends no reply
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
         .until(() -> client.execute(s.kernelId(), "6 * 7", Duration.ofSeconds(5)).text().equals("42"));
 
@@ -233,7 +221,7 @@ class KubernetesGatewayIT {
   }
 
   @Test
-  void aLaunchWithItsOwnResourcesIsServedOnlyByAPoolOfThatProfileAndStartsColdOtherwise() throws Exception {
+  void aLaunchWithItsOwnResourcesStartsColdUntilThePoolLearnsItsProfileThenIsServedWarmAndResized() throws Exception {
     Map<String, String> big = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS, "KERNEL_CPUS", "2", "KERNEL_MEMORY", "3Gi");
     long hits = sidecar.metrics().claims(NS, POOLED, "hit");
 
@@ -245,6 +233,20 @@ class KubernetesGatewayIT {
     assertThat(pod.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("2");
     assertThat(client.run(s.kernelId(), "1 + 1")).isEqualTo("2");
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
+
+    // The launch taught the pool that profile: the next such launch is served warm, by a pod
+    // started small and resized to the request at the claim.
+    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().all().stream().anyMatch(k ->
+        k.state() == MemberState.WARM && k.profile().resources().milli("cpu") == 2000));
+    Started warm = client.start(POOLED, big);
+    assertThat(warm.status()).isEqualTo(201);
+    assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("served warm").isEqualTo(hits + 1);
+    ObjectNode resized = kernelPods(warm.kernelId()).get(0);
+    assertThat(resized.path("metadata").path("labels").path("source").asText()).as("a pool pod").isNotEqualTo("kernel-pod.yaml");
+    assertThat(resized.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("2");
+    assertThat(resized.path("spec").path("containers").get(0).path("resources").path("requests").path("memory").asText()).isEqualTo("3Gi");
+    assertThat(client.run(warm.kernelId(), "1 + 1")).isEqualTo("2");
+    assertThat(client.delete(warm.kernelId())).isEqualTo(204);
   }
 
   @Test

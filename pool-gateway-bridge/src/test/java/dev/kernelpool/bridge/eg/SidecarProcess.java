@@ -87,6 +87,17 @@ final class SidecarProcess implements AutoCloseable {
     return sidecar;
   }
 
+  /**
+   * The documented distributed-mode setup in {@code dir}: this sidecar, the launch script, EG's
+   * {@code python_distributed} and the pooled kernelspec, and EG started on them.
+   */
+  EnterpriseGatewayRunner startGateway(Path dir) throws IOException {
+    Path home = EnterpriseGateway.home();
+    Path script = dev.kernelpool.bridge.backend.Scripts.extract(dev.kernelpool.bridge.backend.Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
+    EnterpriseGatewayRunner.writeKernelspecs(dir, home, script, url(), tokenFile(), "2");
+    return EnterpriseGatewayRunner.start(home, dir, dir, java.util.Map.of("EG_PORT_RANGE", EG_PORTS));
+  }
+
   String url() {
     return url;
   }
