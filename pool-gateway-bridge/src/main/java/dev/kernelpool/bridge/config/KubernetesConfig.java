@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param claimAnnotations put on a pool pod when it is claimed: EG's kernel-pod template's
  *     annotations (by default {@code cluster-autoscaler.kubernetes.io/safe-to-evict: "false"}, so
  *     the autoscaler does not drain a node under a user's kernel; warm pods stay evictable)
+ * @param kubeconfig a kubeconfig file to connect with, when {@code apiUrl} is not given (else
+ *     {@code $KUBECONFIG} or the in-cluster service account)
  * @param kernelServiceAccount the service account EG gives a kernel whose launch names none (EG's
  *     {@code EG_DEFAULT_KERNEL_SERVICE_ACCOUNT_NAME}, {@code default} unless set there)
  */
@@ -50,6 +52,7 @@ public record KubernetesConfig(
     Duration historySave,
     int maxStarting,
     Map<String, String> claimAnnotations,
+    Optional<Path> kubeconfig,
     String kernelServiceAccount) {
 
   /** The annotations EG's own kernel-pod template gives every kernel pod. */
@@ -62,7 +65,7 @@ public record KubernetesConfig(
 
   static final String[] KEYS = {"apiUrl", "pool", "identity", "leaseNamespace", "advertiseAddress", "defaultNamespace",
       "namespaces", "podTemplate", "resizeFallback", "callTimeout", "leaseDuration", "renewDeadline", "retryPeriod",
-      "debounce", "resync", "quotaBackoff", "historySave", "maxStarting", "claimAnnotations", "kernelServiceAccount"};
+      "debounce", "resync", "quotaBackoff", "historySave", "maxStarting", "claimAnnotations", "kubeconfig", "kernelServiceAccount"};
 
   static KubernetesConfig parse(ConfigNode k) {
     k.allowOnly(KEYS);
@@ -87,6 +90,7 @@ public record KubernetesConfig(
         k.duration("historySave", Duration.ofSeconds(60)),
         k.integer("maxStarting", 20, 1, 100_000),
         k.has("claimAnnotations") ? k.mapping("claimAnnotations", "annotation names to values") : EG_POD_ANNOTATIONS,
+        Optional.ofNullable(k.string("kubeconfig", null)).map(Path::of),
         k.string("kernelServiceAccount", "default"));
   }
 }

@@ -33,7 +33,7 @@ final class KubernetesWiring {
       Planner planner, LaunchRecorder launches, Function<PoolProfile, String> warmup, WarmKernelRegistry registry,
       KernelConnections connections, PoolMetrics metrics, byte[] proofKey) throws IOException {
     KubernetesConfig k = config.kubernetes();
-    KubeClients clients = KubeClients.connect(k.apiUrl(), k.callTimeout());
+    KubeClients clients = KubeClients.connect(k.apiUrl(), k.kubeconfig(), k.callTimeout());
     String advertise = k.advertiseAddress().orElseGet(() -> Optional.ofNullable(System.getenv("POD_IP"))
         .map(ip -> ip + ":" + listener.address().port()).orElse(listener.address().toString()));
     Optional<V1Pod> base = Optional.empty();

@@ -152,7 +152,9 @@ public final class ClusterCache implements AutoCloseable {
     }
     Optional<PoolPod> labelled = PoolPod.of(pod, pool);
     Optional<PoolPod> parsed = labelled.filter(p -> proof.verifies(pod));
-    if (labelled.isPresent() && parsed.isEmpty()) {
+    // the pool's own pods are proven a moment after their creation: only older ones are strangers
+    if (labelled.isPresent() && parsed.isEmpty()
+        && labelled.get().createdAt().isBefore(java.time.Instant.now().minusSeconds(10))) {
       LOG.warn("pod {}/{} has the pool's labels but no valid proof: not the pool's, ignored (a pod a user made, or one "
           + "from a version before proofs; delete it if it is yours)", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     }

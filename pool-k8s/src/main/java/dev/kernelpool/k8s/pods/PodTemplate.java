@@ -78,6 +78,11 @@ public final class PodTemplate {
         new V1ContainerResizePolicy().resourceName("memory").restartPolicy("NotRequired")));
     mountVolumes(spec, kernel, profile);
     spec.setContainers(List.of(kernel));
+    // client-java's model starts some maps empty; an empty overhead still counts as "set", and an
+    // API server without a RuntimeClass that defines one refuses the pod (seen on a real 1.20)
+    if (spec.getOverhead() != null && spec.getOverhead().isEmpty()) {
+      spec.setOverhead(null);
+    }
 
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(PoolLabels.MANAGED_BY, PoolLabels.MANAGER);

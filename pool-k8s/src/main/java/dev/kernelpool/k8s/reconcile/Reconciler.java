@@ -271,10 +271,15 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     if (body == null) {
       return "";
     }
-    int i = body.indexOf("\"message\":\"");
-    String s = i < 0 ? body : body.substring(i + 11);
-    int end = s.indexOf('"');
-    return end < 0 ? s : s.substring(0, end);
+    try {
+      com.google.gson.JsonElement status = com.google.gson.JsonParser.parseString(body);
+      if (status.isJsonObject() && status.getAsJsonObject().has("message")) {
+        return status.getAsJsonObject().get("message").getAsString();
+      }
+    } catch (RuntimeException e) {
+      // not a Status: the body as it is
+    }
+    return body;
   }
 
   private void delete(PoolPod pod, String reason, String detail) throws ApiException {

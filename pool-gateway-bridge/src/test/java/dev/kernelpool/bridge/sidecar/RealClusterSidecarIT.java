@@ -1,0 +1,174 @@
+package dev.kernelpool.bridge.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelpool.bridge.bench.GatewayStandIn;
+import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.launcher.LauncherResponse;
+import dev.kernelpool.bridge.testing.KernelPodRuntime;
+import dev.kernelpool.bridge.testing.PythonPeer;
+import dev.kernelpool.bridge.wire.ConnectionFiles;
+import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.k8s.pods.PoolLabels;
+import dev.kernelpool.k8s.testing.ApiKubelet;
+import dev.kernelpool.k8s.testing.RealCluster;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api;
+import io.kubernetes.client.openapi.models.RbacV1Subject;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ResourceQuota;
+import io.kubernetes.client.openapi.models.V1ResourceQuotaSpec;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.util.Yaml;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes backend against a real kube-apiserver, etcd and controller-manager (v1.20,
+ * {@code ../shared/k8s}), acting as the service-account user with exactly the shipped {@code
+ * examples/kubernetes/rbac.yaml} (its namespace and subject adapted to that user, as the manifest
+ * says to): quota usage comes from the controller-manager, optimistic concurrency and RBAC are the
+ * API server's own, and there is no {@code pods/resize} (the fallback an older cluster gets).
+ * {@link ApiKubelet} does a kubelet's part through the API and runs real kernels.
+ */
+class RealClusterSidecarIT {
+  private static final String NS = "team-a";
+  private static final String OWN = "kernel-pool";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  private static RealCluster cluster;
+  private static ApiClient admin;
+  private static KernelPodRuntime kernels;
+  private static ApiKubelet kubelet;
+  private static Sidecar sidecar;
+  private static GatewayStandIn eg;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Optional<Path> home = RealCluster.home();
+    if (home.isEmpty()) {
+      String line = "real control plane suite skipped: set KERNEL_POOL_K8S_HOME to ../shared/k8s (.ci/run does)";
+      System.err.println(line);
+      Assumptions.abort(line);
+    }
+    cluster = RealCluster.start(home.get(), dir.resolve("cluster"));
+    admin = cluster.admin(Duration.ofSeconds(30));
+    CoreV1Api core = new CoreV1Api(admin);
+    for (String ns : List.of(OWN, NS)) {
+      core.createNamespace(new V1Namespace().apiVersion("v1").kind("Namespace").metadata(new V1ObjectMeta().name(ns))).execute();
+    }
+    core.createNamespacedResourceQuota(NS, new V1ResourceQuota().apiVersion("v1").kind("ResourceQuota")
+        .metadata(new V1ObjectMeta().name("compute"))
+        .spec(new V1ResourceQuotaSpec().hard(Map.of("requests.cpu", Quantity.fromString("20"),
+            "requests.memory", Quantity.fromString("40Gi"), "pods", Quantity.fromString("50"))))).execute();
+    applyShippedRbac();
+    // pods need their namespace's default service account (the controller-manager makes it)
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> core.readNamespacedServiceAccount("default", NS).execute() != null);
+    kernels = new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")));
+    kubelet = new ApiKubelet(admin, kernels);
+    eg = new GatewayStandIn();
+    sidecar = Sidecar.start(SidecarConfig.parseYaml(String.join("\n",
+        "http: {port: 0}",
+        "token: " + SidecarFixture.TOKEN,
+        "backend: kubernetes",
+        "claim: {timeout: 10s}",
+        "local: {workDir: '" + dir.resolve("sidecar") + "'}",
+        "controller: {readyTimeout: 120s}",
+        "kernelspecs:",
+        "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: 2, max: 2}",
+        "kubernetes: {kubeconfig: '" + cluster.serviceAccountKubeconfig() + "', pool: kp, identity: replica-0, leaseNamespace: " + OWN + ",",
+        "  namespaces: [" + NS + "], defaultNamespace: " + NS + ", resync: 2s, debounce: 50ms, historySave: 1s, callTimeout: 10s}",
+        "")), Clock.systemUTC());
+  }
+
+  /** examples/kubernetes/rbac.yaml, unchanged but for EG's namespace and service account, which become this cluster's. */
+  private static void applyShippedRbac() throws Exception {
+    RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(admin);
+    RbacV1Subject subject = new RbacV1Subject().kind("ServiceAccount").name("kernel-pool").namespace(OWN);
+    for (Object o : Yaml.loadAll(new File("../examples/kubernetes/rbac.yaml"))) {
+      if (o instanceof V1ClusterRole r) {
+        rbac.createClusterRole(r).execute();
+      } else if (o instanceof V1ClusterRoleBinding b) {
+        rbac.createClusterRoleBinding(b.subjects(List.of(subject))).execute();
+      } else if (o instanceof V1Role r) {
+        r.getMetadata().setNamespace(OWN);
+        rbac.createNamespacedRole(OWN, r).execute();
+      } else if (o instanceof V1RoleBinding b) {
+        b.getMetadata().setNamespace(OWN);
+        rbac.createNamespacedRoleBinding(OWN, b.subjects(List.of(subject))).execute();
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sidecar != null) {
+      sidecar.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (kernels != null) {
+      kernels.stopAll();
+    }
+    if (eg != null) {
+      eg.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aPoolFillsWithinTheRealQuotaAndAClaimRunsCodeWithTheResizeFallbackOfAnOlderCluster() throws Exception {
+    CoreV1Api core = new CoreV1Api(admin);
+    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
+    // the controller-manager, not us, keeps the quota's usage: two pool pods at their small footprint
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      V1ResourceQuota q = core.readNamespacedResourceQuota("compute", NS).execute();
+      return q.getStatus() != null && q.getStatus().getUsed() != null
+          && "2".equals(q.getStatus().getUsed().get("pods").toSuffixedString());
+    });
+    // connection Secrets in the sidecar's namespace only
+    assertThat(core.listNamespacedSecret(NS).labelSelector(PoolLabels.poolSelector("kp")).execute().getItems()).isEmpty();
+    assertThat(core.listNamespacedSecret(OWN).labelSelector(PoolLabels.poolSelector("kp")).execute().getItems()).hasSize(2);
+
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "real-1", Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "alice"));
+    LauncherResponse r = eg.await("real-1", Duration.ofSeconds(30));
+
+    assertThat(hit.status()).as(hit.body().toString()).isEqualTo(200);
+    assertThat(hit.body().path("resize").asText()).as("no pods/resize before 1.33").isEqualTo("unsupported");
+    JsonNode result = JSON.readTree(PythonPeer.run("jc_execute.py", ConnectionFiles.toJson(r.connectionInfo()).toString(),
+        "import os\nprint(os.environ['KERNEL_ID'], os.environ['KERNEL_USERNAME'])"));
+    assertThat(result.path("stdout").asText()).isEqualTo("real-1 alice\n");
+    assertThat(core.listNamespacedPod(NS).labelSelector("kernel_id=real-1,component=kernel").execute().getItems()).hasSize(1);
+    // Events, written by the service-account user and readable with the API's own client
+    await().atMost(Duration.ofSeconds(10)).until(() -> core.listNamespacedEvent(NS).execute().getItems().stream()
+        .map(e -> e.getReason()).toList().containsAll(List.of("Created", "Warm", "Claimed")));
+    // the pool refills; the claimed pod's Secret goes
+    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
+    SidecarFixture.shutdown(r);
+  }
+}

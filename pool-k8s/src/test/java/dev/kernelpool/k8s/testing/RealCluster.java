@@ -1,0 +1,107 @@
+package dev.kernelpool.k8s.testing;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.Config;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real control plane for tests: etcd, kube-apiserver and kube-controller-manager v1.20 from
+ * {@code ../shared/k8s} (found through {@code KERNEL_POOL_K8S_HOME} or the system property {@code
+ * kernelpool.k8s.home}; {@code .ci/run} sets it), with RBAC on, quota admission and the quota
+ * controller. Started on free loopback ports in about 5 s; there is no kubelet ({@link ApiKubelet}
+ * plays one through the API).
+ */
+public final class RealCluster implements AutoCloseable {
+  private final Path home;
+  private final Path dir;
+  private final Map<String, String> env;
+
+  private RealCluster(Path home, Path dir, Map<String, String> env) {
+    this.home = home;
+    this.dir = dir;
+    this.env = env;
+  }
+
+  /** The folder with the control plane's scripts and binaries, when one is given and usable. */
+  public static Optional<Path> home() {
+    String configured = Optional.ofNullable(System.getProperty("kernelpool.k8s.home")).orElse(System.getenv("KERNEL_POOL_K8S_HOME"));
+    if (configured == null || configured.isBlank()) {
+      return Optional.empty();
+    }
+    Path home = Path.of(configured).toAbsolutePath();
+    return Files.isRegularFile(home.resolve("start-cluster.sh")) && Files.isRegularFile(home.resolve("install.sh"))
+        ? Optional.of(home) : Optional.empty();
+  }
+
+  /** Unpacks the binaries (once, into {@code target/k8s}) and starts a cluster in {@code dir}. */
+  public static RealCluster start(Path home, Path dir) throws IOException, InterruptedException {
+    Path bin = Path.of(run(home, List.of(home.resolve("install.sh").toString(), Path.of("target", "k8s").toAbsolutePath().toString()),
+        Map.of()).strip().lines().reduce((a, b) -> b).orElseThrow());
+    run(home, List.of(home.resolve("start-cluster.sh").toString(), dir.toString()),
+        Map.of("K8S_BIN_DIR", bin.toString(), "ETCD_BIN", bin.resolve("etcd").toString()));
+    Map<String, String> env = new HashMap<>();
+    for (String line : Files.readAllLines(dir.resolve("env"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("export ") && line.contains("=")) {
+        String kv = line.substring("export ".length());
+        env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
+    return new RealCluster(home, dir, env);
+  }
+
+  private static String run(Path home, List<String> command, Map<String, String> extra) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+    pb.environment().putAll(extra);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(command.get(0) + " failed: " + err);
+    }
+    return out;
+  }
+
+  public String url() {
+    return env.get("K8S_URL");
+  }
+
+  /** A client with every right (system:masters). */
+  public ApiClient admin(Duration timeout) throws IOException {
+    ApiClient client = Config.fromConfig(dir.resolve("admin.kubeconfig").toString());
+    client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(timeout).callTimeout(timeout).build());
+    return client;
+  }
+
+  /**
+   * The kubeconfig of the service-account user {@code system:serviceaccount:kernel-pool:kernel-pool}:
+   * no rights until RBAC grants them.
+   */
+  public Path serviceAccountKubeconfig() {
+    return dir.resolve("kernel-pool.kubeconfig");
+  }
+
+  /** The etcd endpoint, for {@code etcdctl compact}. */
+  public String etcdUrl() {
+    return env.get("K8S_ETCD_URL");
+  }
+
+  @Override
+  public void close() {
+    try {
+      run(home, List.of(home.resolve("stop-cluster.sh").toString(), dir.toString()), Map.of());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
