@@ -220,9 +220,11 @@ public final class ClaimService {
       long t1 = System.nanoTime();
       double millis = (t1 - start) / 1e6;
       try {
-        personalizer.confirm(personalizing, timeout);
+        // EG has the kernel now: the answer must reach the script before its deadline, or it
+        // would launch cold as well
+        personalizer.confirm(personalizing, deliveryTimeout(request));
       } catch (Personalizer.PersonalizationException e) {
-        return failedAfterDelivery(kernel, request, e);
+        return failedAfterDelivery(kernel, request, e, millis, resize.outcome(), process);
       } finally {
         connections.close(kernel.id());
       }
@@ -237,13 +239,20 @@ public final class ClaimService {
     }
   }
 
-  private ClaimOutcome failedAfterDelivery(PoolKernel kernel, ClaimRequest request, Exception e) {
+  /**
+   * The personalization failed after EG got the kernel: the kernel is stopped, and the answer is
+   * still a hit. The script must not launch cold too (EG would get two kernels for one launch); it
+   * stays as the stand-in of a kernel that ends at once, and EG restarts it like any kernel that
+   * died (Kubernetes: EG sees the pod go).
+   */
+  private ClaimOutcome failedAfterDelivery(PoolKernel kernel, ClaimRequest request, Exception e, double millis,
+      String resize, Optional<KernelProcess> process) {
     LOG.warn("pool kernel {} was handed to kernel {} but its personalization failed ({}): stopping it, EG restarts it",
         kernel.id(), request.kernelId(), e.getMessage());
     backend.stop(kernel);
     metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "error");
     metrics.fallback("personalize_failed");
-    return new ClaimOutcome.Failed("personalize_failed", e.getMessage());
+    return new ClaimOutcome.Hit(kernel.id(), millis, resize, process);
   }
 
   private Personalizer.Personalization personalization(PoolKernel kernel, ClaimRequest request, boolean held) {
