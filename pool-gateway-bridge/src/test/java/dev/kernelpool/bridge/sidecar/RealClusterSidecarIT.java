@@ -51,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API server's own, and there is no {@code pods/resize} (the fallback an older cluster gets).
  * {@link ApiKubelet} does a kubelet's part through the API and runs real kernels.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RealClusterSidecarIT {
   private static final String NS = "team-a";
   private static final String OWN = "kernel-pool";
@@ -89,17 +90,23 @@ class RealClusterSidecarIT {
     kernels = new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")));
     kubelet = new ApiKubelet(admin, kernels);
     eg = new GatewayStandIn();
-    sidecar = Sidecar.start(SidecarConfig.parseYaml(String.join("\n",
+    sidecar = replica("replica-0");
+  }
+
+  /** A sidecar replica as the service-account user: every replica of the pool shares the token and the Lease. */
+  private static Sidecar replica(String identity) throws Exception {
+    return Sidecar.start(SidecarConfig.parseYaml(String.join("\n",
         "http: {port: 0}",
         "token: " + SidecarFixture.TOKEN,
         "backend: kubernetes",
         "claim: {timeout: 10s}",
-        "local: {workDir: '" + dir.resolve("sidecar") + "'}",
+        "local: {workDir: '" + dir.resolve(identity) + "'}",
         "controller: {readyTimeout: 120s}",
         "kernelspecs:",
         "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: 2, max: 2}",
-        "kubernetes: {kubeconfig: '" + cluster.serviceAccountKubeconfig() + "', pool: kp, identity: replica-0, leaseNamespace: " + OWN + ",",
-        "  namespaces: [" + NS + "], defaultNamespace: " + NS + ", resync: 2s, debounce: 50ms, historySave: 1s, callTimeout: 10s}",
+        "kubernetes: {kubeconfig: '" + cluster.serviceAccountKubeconfig() + "', pool: kp, identity: " + identity + ", leaseNamespace: " + OWN + ",",
+        "  namespaces: [" + NS + "], defaultNamespace: " + NS + ", resync: 2s, debounce: 50ms, historySave: 1s, callTimeout: 10s,",
+        "  leaseDuration: 3s, renewDeadline: 2s, retryPeriod: 300ms}",
         "")), Clock.systemUTC());
   }
 
@@ -142,6 +149,7 @@ class RealClusterSidecarIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void aPoolFillsWithinTheRealQuotaAndAClaimRunsCodeWithTheResizeFallbackOfAnOlderCluster() throws Exception {
     CoreV1Api core = new CoreV1Api(admin);
     await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
@@ -170,5 +178,47 @@ class RealClusterSidecarIT {
     // the pool refills; the claimed pod's Secret goes
     await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
     SidecarFixture.shutdown(r);
+  }
+
+  /** Exactly-once claims with the API server's own optimistic concurrency, from three replicas at once. */
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void threeReplicasClaimingAtOnceGetEachWarmPodOnceAndTheLeaseMovesWhenTheLeaderGoes() throws Exception {
+    Sidecar second = replica("replica-1");
+    Sidecar third = replica("replica-2");
+    try {
+      await().atMost(Duration.ofSeconds(120)).until(() -> List.of(sidecar, second, third).stream()
+          .allMatch(s -> s.registry().count(MemberState.WARM) == 2));
+      List<SidecarFixture.Answer> answers = SidecarFixture.claimAtOnce(List.of(sidecar, second, third), eg, 60,
+          kernelId -> Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "user-" + kernelId));
+
+      List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
+      assertThat(hits).hasSize(2);
+      assertThat(hits).extracting(a -> a.body().path("pool_kernel").asText()).doesNotHaveDuplicates();
+      assertThat(answers.stream().filter(a -> a.status() == 404)).hasSize(58);
+      for (SidecarFixture.Answer hit : hits) {
+        SidecarFixture.shutdown(eg.await(hit.kernelId(), Duration.ofSeconds(30)));
+      }
+
+      // the leader goes: another replica takes the real Lease over and refills the pool
+      sidecar.close();
+      sidecar = null;
+      await().atMost(Duration.ofSeconds(120)).until(() -> second.registry().count(MemberState.WARM) == 2);
+      String holder = new io.kubernetes.client.openapi.apis.CoordinationV1Api(admin).readNamespacedLease("kp-leader", OWN).execute()
+          .getSpec().getHolderIdentity();
+      assertThat(holder).isIn("replica-1", "replica-2");
+      // and the new leader is the one that refills after the next claim
+      SidecarFixture.Answer after = SidecarFixture.claim(second, eg, "after-takeover", Map.of("KERNEL_NAMESPACE", NS));
+      assertThat(after.status()).as(after.body().toString()).isEqualTo(200);
+      SidecarFixture.shutdown(eg.await("after-takeover", Duration.ofSeconds(30)));
+      await().atMost(Duration.ofSeconds(120)).until(() -> second.registry().count(MemberState.WARM) == 2);
+      assertThat(new CoreV1Api(admin).listNamespacedEvent(NS).execute().getItems().stream()
+          .filter(e -> "Created".equals(e.getReason()))
+          .map(e -> e.getSource() == null ? "" : String.valueOf(e.getSource().getComponent())))
+          .as("a pod created by the new leader").anyMatch(c -> c.endsWith(holder));
+    } finally {
+      second.close();
+      third.close();
+    }
   }
 }
