@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.testing.Closing;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
 
 import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
@@ -55,13 +56,8 @@ class EnterpriseGatewayIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (eg != null) {
-      eg.close();
-    }
-    if (sidecar != null) {
-      sidecar.close();
-    }
+  static void stop() throws Exception {
+    Closing.all(eg, sidecar);
   }
 
   @BeforeEach

@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.testing.Closing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -138,22 +139,8 @@ class KubernetesGatewayIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (eg != null) {
-      eg.close();
-    }
-    if (sidecar != null) {
-      sidecar.close();
-    }
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (kernels != null) {
-      kernels.stopAll();
-    }
-    if (server != null) {
-      server.close();
-    }
+  static void stop() throws Exception {
+    Closing.all(eg, sidecar, kubelet, kernels == null ? null : kernels::stopAll, server);
   }
 
   private static JsonNode pools() throws Exception {

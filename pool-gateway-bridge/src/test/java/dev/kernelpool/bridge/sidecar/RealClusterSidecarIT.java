@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.sidecar;
 
+import dev.kernelpool.bridge.testing.Closing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -130,22 +131,8 @@ class RealClusterSidecarIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (sidecar != null) {
-      sidecar.close();
-    }
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (kernels != null) {
-      kernels.stopAll();
-    }
-    if (eg != null) {
-      eg.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void stop() throws Exception {
+    Closing.all(sidecar, kubelet, kernels == null ? null : kernels::stopAll, eg, cluster);
   }
 
   @Test
