@@ -208,4 +208,61 @@ class RealClusterSidecarIT {
       third.close();
     }
   }
+
+  /**
+   * examples/kubernetes through the real API server, unchanged (server-side dry run): the
+   * ConfigMaps, the Secret and the LimitRange are valid as they are, and the Deployment patch,
+   * merged into an EG Deployment the way kubectl patch does, gives a Deployment the server
+   * accepts. The PodDisruptionBudget is policy/v1, which a 1.20 server does not serve (it serves
+   * policy/v1beta1, and a 1.21+ cluster policy/v1): the difference the old version forces. The
+   * RBAC manifest was applied for real above.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void theShippedManifestsAreAcceptedByARealApiServer() throws Exception {
+    CoreV1Api core = new CoreV1Api(admin);
+    core.createNamespace(new V1Namespace().apiVersion("v1").kind("Namespace").metadata(new V1ObjectMeta().name("enterprise-gateway"))).execute();
+    for (String file : List.of("sidecar-config.yaml", "kernelspec-configmap.yaml", "limitrange.yaml")) {
+      for (Object o : Yaml.loadAll(new File("../examples/kubernetes/" + file))) {
+        if (o instanceof io.kubernetes.client.openapi.models.V1ConfigMap cm) {
+          core.createNamespacedConfigMap(cm.getMetadata().getNamespace(), cm).dryRun("All").execute();
+        } else if (o instanceof io.kubernetes.client.openapi.models.V1Secret secret) {
+          core.createNamespacedSecret(secret.getMetadata().getNamespace(), secret).dryRun("All").execute();
+        } else if (o instanceof io.kubernetes.client.openapi.models.V1LimitRange range) {
+          core.createNamespacedLimitRange(range.getMetadata().getNamespace(), range).dryRun("All").execute();
+        } else {
+          throw new AssertionError(file + " holds a " + o.getClass().getSimpleName() + " this test does not apply");
+        }
+      }
+    }
+    io.kubernetes.client.openapi.apis.AppsV1Api apps = new io.kubernetes.client.openapi.apis.AppsV1Api(admin);
+    apps.createNamespacedDeployment("enterprise-gateway", Yaml.loadAs(String.join("\n",
+        "apiVersion: apps/v1", "kind: Deployment",
+        "metadata: {name: enterprise-gateway, namespace: enterprise-gateway}",
+        "spec:",
+        "  selector: {matchLabels: {app: enterprise-gateway}}",
+        "  template:",
+        "    metadata: {labels: {app: enterprise-gateway}}",
+        "    spec:",
+        "      serviceAccountName: enterprise-gateway-sa",
+        "      containers: [{name: enterprise-gateway, image: 'elyra/enterprise-gateway:3.3.0'}]", ""),
+        io.kubernetes.client.openapi.models.V1Deployment.class)).execute();
+    String patch = new ObjectMapper().writeValueAsString(new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(new File("../examples/kubernetes/eg-deployment-patch.yaml")));
+    io.kubernetes.client.openapi.models.V1Deployment merged = io.kubernetes.client.util.PatchUtils.patch(
+        io.kubernetes.client.openapi.models.V1Deployment.class,
+        () -> apps.patchNamespacedDeployment("enterprise-gateway", "enterprise-gateway", new io.kubernetes.client.custom.V1Patch(patch))
+            .dryRun("All").buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, admin);
+    assertThat(merged.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
+        .containsExactlyInAnyOrder("enterprise-gateway", "kernel-pool");
+    assertThat(merged.getSpec().getTemplate().getSpec().getInitContainers()).hasSize(2);
+    // policy/v1 PodDisruptionBudget: absent before 1.21
+    io.kubernetes.client.openapi.ApiException noPolicyV1 = org.junit.jupiter.api.Assertions.assertThrows(
+        io.kubernetes.client.openapi.ApiException.class,
+        () -> new io.kubernetes.client.openapi.apis.PolicyV1Api(admin).createNamespacedPodDisruptionBudget("enterprise-gateway",
+            Yaml.loadAs(new File("../examples/kubernetes/pdb.yaml"), io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class))
+            .dryRun("All").execute());
+    assertThat(noPolicyV1.getCode()).isEqualTo(404);
+  }
 }
