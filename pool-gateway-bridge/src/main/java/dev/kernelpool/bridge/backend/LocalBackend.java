@@ -111,8 +111,14 @@ public final class LocalBackend implements KernelBackend {
         .redirectErrorStream(true)
         .redirectOutput(logFile(memberId).toFile());
     Map<String, String> env = builder.environment();
-    env.keySet().retainAll(START_ENVIRONMENT);
+    Map<String, String> inherited = Map.copyOf(env);
+    env.clear();
     env.put("PATH", SAFE_PATH);
+    for (String name : List.of("LANG", "HOME", "USER", "LOGNAME")) {
+      if (inherited.containsKey(name)) {
+        env.put(name, inherited.get(name));
+      }
+    }
     try {
       Process p = builder.start();
       secrets.put(memberId, secretText.getBytes(StandardCharsets.US_ASCII));

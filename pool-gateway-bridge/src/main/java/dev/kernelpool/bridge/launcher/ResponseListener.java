@@ -168,7 +168,10 @@ public final class ResponseListener implements AutoCloseable {
       try {
         handlers.execute(() -> serve(socket));
       } catch (RejectedExecutionException e) {
-        rejections.warn(LOG, "response listener overloaded, dropped connection from {}", socket.getRemoteSocketAddress());
+        LogBudget.Grant grant = rejections.take();
+        if (grant.allowed()) {
+          LOG.warn("response listener overloaded, dropped connection from {}{}", socket.getRemoteSocketAddress(), grant.note());
+        }
         closeQuietly(socket);
       }
     }
@@ -197,9 +200,15 @@ public final class ResponseListener implements AutoCloseable {
       sink.accept(response);
     } catch (PayloadException e) {
       rejected.get(e.reason()).incrementAndGet();
-      rejections.warn(LOG, "rejected launcher payload from {}: {} ({})", from, e.reason(), e.getMessage());
+      LogBudget.Grant grant = rejections.take();
+      if (grant.allowed()) {
+        LOG.warn("rejected launcher payload from {}: {} ({}){}", from, e.reason(), e.getMessage(), grant.note());
+      }
     } catch (IOException e) {
-      rejections.warn(LOG, "launcher connection from {} failed: {}", from, e.getMessage());
+      LogBudget.Grant grant = rejections.take();
+      if (grant.allowed()) {
+        LOG.warn("launcher connection from {} failed: {}{}", from, e.getMessage(), grant.note());
+      }
     } catch (RuntimeException e) {
       LOG.error("launcher payload from {} could not be handled", from, e);
     }

@@ -2,8 +2,6 @@ package dev.kernelpool.bridge.logging;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
-import org.slf4j.Logger;
 
 /**
  * How many lines of one kind may be logged per window: the first {@code lines} of each window
@@ -46,19 +44,6 @@ public final class LogBudget {
     long left = suppressed;
     suppressed = 0;
     return new Grant(true, left);
-  }
-
-  /**
-   * Logs {@code format} with {@code args} at warn level if the budget allows, with the count of
-   * lines left out before it appended.
-   */
-  public void warn(Logger log, String format, Object... args) {
-    Grant grant = take();
-    if (grant.allowed()) {
-      Object[] withNote = Arrays.copyOf(args, args.length + 1);
-      withNote[args.length] = grant.note();
-      log.warn(format + "{}", withNote);
-    }
   }
 
   /** Whether to log, and how many lines of this kind were left out since the last one logged. */

@@ -192,11 +192,6 @@ public final class ClusterCache implements AutoCloseable {
     return namespaces.getIndexer().list();
   }
 
-  /** Whether the namespace {@code name} exists, as the informer last saw. */
-  public boolean hasNamespace(String name) {
-    return new Lister<>(namespaces.getIndexer()).get(name) != null;
-  }
-
   public List<V1ResourceQuota> quotas(String namespace) {
     return new Lister<>(quotas.getIndexer()).namespace(namespace).list();
   }
