@@ -79,7 +79,7 @@ public final class KubernetesPool implements AutoCloseable {
     CoreV1Api api = new CoreV1Api(clients.calls());
     PodProof proof = new PodProof(proofKey);
     cache = new ClusterCache(clients, settings.pool(), settings.reconcile().resync(), proof, settings.leaseNamespace());
-    history = new LaunchHistoryKeeper(launches, api, settings.pool(), claimable, clock);
+    history = new LaunchHistoryKeeper(launches, api, settings.pool(), claimable, cache::isActive, clock);
     pods = new PoolPods(clients.calls(), new PodTemplate(template), settings.pool(), settings.leaseNamespace(), proof);
     claimer = new PodClaimer(pods, settings.identity(), clock);
     events = new PoolEvents(api, "kernel-pool/" + settings.identity(), clock);

@@ -11,7 +11,9 @@ import dev.kernelpool.core.snapshot.PoolProfile;
 import dev.kernelpool.k8s.cluster.KubeClients;
 import dev.kernelpool.k8s.pods.PodTemplate;
 import dev.kernelpool.k8s.reconcile.Reconciler;
-import dev.kernelpool.k8s.testing.FakeApiServer;
+import dev.kernelpool.k8s.testing.ApiCallRecorder;
+import dev.kernelpool.k8s.testing.TestCluster;
+import io.kubernetes.client.openapi.ApiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -21,19 +23,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Pools against one in-memory API server, with short leases and back-offs for tests. */
+/**
+ * Pools of one test against a {@link TestCluster}, with short leases and back-offs: the test's own
+ * namespace and pool name (so tests sharing a cluster never see each other's pods or Lease), every
+ * pool's API calls recorded.
+ */
 final class PoolTestbed implements AutoCloseable {
-  static final String NS = "team-a";
-  static final PoolProfile PYTHON =
-      PoolProfile.of(NS, "python3", "python:3.12", Resources.parse("cpu=1,memory=1Gi"));
   static final Reconciler.Settings FAST = new Reconciler.Settings(Duration.ofMillis(50), Duration.ofSeconds(2),
       Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5), 100);
 
-  final FakeApiServer server;
+  final TestCluster cluster;
+  /** The test's pool namespace. */
+  final String ns;
+  /** The test's pool name: labels, Lease, Secrets. */
+  final String pool;
+  final PoolProfile python;
+  private final ApiCallRecorder recorder;
   private final List<KubernetesPool> pools = new ArrayList<>();
 
-  PoolTestbed(FakeApiServer server) {
-    this.server = server;
+  PoolTestbed(TestCluster cluster, String ns, String pool, ApiCallRecorder recorder) {
+    this.cluster = cluster;
+    this.ns = ns;
+    this.pool = pool;
+    this.recorder = recorder;
+    this.python = PoolProfile.of(ns, "python3", "python:3.12", Resources.parse("cpu=1,memory=1Gi"));
   }
 
   static PoolPolicy policy(int size) {
@@ -47,42 +60,46 @@ final class PoolTestbed implements AutoCloseable {
   KubernetesPool start(String identity, PoolPolicy policy, Reconciler.Settings reconcile) {
     KubeClients clients;
     try {
-      clients = KubeClients.connect(Optional.of(server.url()), Duration.ofSeconds(5));
+      clients = recorder.wrap(cluster.poolClients(Duration.ofSeconds(5)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    KubernetesPool pool = new KubernetesPool(clients,
-        new KubernetesPool.Settings("kp", identity, "kernel-pool", Duration.ofSeconds(3), Duration.ofSeconds(2),
+    KubernetesPool started = new KubernetesPool(clients,
+        new KubernetesPool.Settings(pool, identity, TestCluster.POOL_NAMESPACE, Duration.ofSeconds(3), Duration.ofSeconds(2),
             Duration.ofMillis(300), Duration.ofSeconds(10), reconcile),
-        new PodTemplate.Settings("kp", "10.0.0.1:8877", "PUBLICKEY", FootprintRule.DEFAULTS, Optional.empty()),
+        new PodTemplate.Settings(pool, "10.0.0.1:8877", "PUBLICKEY", FootprintRule.DEFAULTS, Optional.empty()),
         new Planner(policy, new LaunchFrequencyForecaster(Duration.ofDays(7)), Clock.systemUTC()),
         new LaunchRecorder(Duration.ofDays(7)),
-        ns -> ns.equals(NS) ? List.of(PYTHON) : List.of(),
+        n -> n.equals(ns) ? List.of(python) : List.of(),
         Clock.systemUTC());
     try {
-      pool.start();
+      started.start();
     } catch (Exception e) {
-      pool.close();
+      started.close();
       throw new IllegalStateException(e);
     }
-    pools.add(pool);
-    return pool;
+    pools.add(started);
+    return started;
   }
 
   /** Stops a pool, as a crash or a rolling update would. */
-  void stop(KubernetesPool pool) {
-    pools.remove(pool);
-    pool.close();
+  void stop(KubernetesPool stopped) {
+    pools.remove(stopped);
+    stopped.close();
   }
 
   void namespaceWithQuota(String cpu, String memory, String podCount) {
-    server.createNamespace("kernel-pool", Map.of());
-    server.createNamespace(NS, Map.of());
-    server.createQuota(NS, "compute", Map.of("requests.cpu", cpu, "requests.memory", memory, "pods", podCount));
+    try {
+      cluster.ops().namespace(ns, Map.of());
+      cluster.ops().quota(ns, "compute", Map.of("requests.cpu", cpu, "requests.memory", memory, "pods", podCount));
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
+    }
   }
 
   @Override
   public void close() {
     pools.forEach(KubernetesPool::close);
+    pools.clear();
   }
 }

@@ -168,6 +168,19 @@ public final class ClusterCache implements AutoCloseable {
     return parsed;
   }
 
+  /**
+   * Pods with this pool's labels but no valid proof, created before {@code createdBefore}, not
+   * claimed and not being deleted: the leftovers of a replica that stopped between creating a pod
+   * and proving it (they would hold quota for ever), or pods a user planted.
+   */
+  public List<V1Pod> unproven(java.time.Instant createdBefore) {
+    return pods.getIndexer().list().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> PoolPod.of(p, pool).filter(l -> !l.isClaimed() && l.createdAt().isBefore(createdBefore)).isPresent())
+        .filter(p -> poolPod(p).isEmpty())
+        .toList();
+  }
+
   public void addListener(Listener listener) {
     listeners.add(listener);
   }
@@ -190,6 +203,13 @@ public final class ClusterCache implements AutoCloseable {
 
   public List<V1Namespace> namespaces() {
     return namespaces.getIndexer().list();
+  }
+
+  /** Whether {@code namespace} exists and is not being deleted, as the informer last saw it. */
+  public boolean isActive(String namespace) {
+    V1Namespace ns = namespaces.getIndexer().getByKey(namespace);
+    return ns != null && ns.getMetadata().getDeletionTimestamp() == null
+        && (ns.getStatus() == null || !"Terminating".equals(ns.getStatus().getPhase()));
   }
 
   public List<V1ResourceQuota> quotas(String namespace) {

@@ -38,6 +38,7 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
   private final LaunchRecorder recorder;
   private final Predicate<PoolProfile> claimable;
   private final CoreV1Api api;
+  private final Predicate<String> active;
   private final String pool;
   private final Clock clock;
   private final Map<String, Instant> savedThrough = new ConcurrentHashMap<>();
@@ -46,13 +47,18 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
   private final Set<String> existing = ConcurrentHashMap.newKeySet();
 
   public LaunchHistoryKeeper(LaunchRecorder recorder, CoreV1Api api, String pool, Clock clock) {
-    this(recorder, api, pool, p -> true, clock);
+    this(recorder, api, pool, p -> true, ns -> true, clock);
   }
 
-  /** @param claimable the launches to learn from; others (no claim can name them) are not counted */
+  /**
+   * @param claimable the launches to learn from; others (no claim can name them) are not counted
+   * @param active namespaces that exist and are not being deleted: only their histories are saved
+   *     (a terminating namespace refuses every write, and would be retried at every save)
+   */
   public LaunchHistoryKeeper(LaunchRecorder recorder, CoreV1Api api, String pool, Predicate<PoolProfile> claimable,
-      Clock clock) {
+      Predicate<String> active, Clock clock) {
     this.claimable = claimable;
+    this.active = active;
     this.recorder = recorder;
     this.api = api;
     this.pool = pool;
@@ -144,6 +150,11 @@ public final class LaunchHistoryKeeper implements ClusterCache.Listener {
     recorder.export(now).forEach((p, s) -> byNamespace.computeIfAbsent(p.namespace(), k -> new HashMap<>()).put(p, s));
     for (String ns : new HashSet<>(dirty)) {
       dirty.remove(ns);
+      if (!active.test(ns)) {
+        existing.remove(ns);
+        LOG.debug("namespace {} is gone or being deleted: its launch history is not saved", ns);
+        continue;
+      }
       V1ConfigMap cm = new V1ConfigMap().apiVersion("v1").kind("ConfigMap")
           .metadata(new V1ObjectMeta().name(configMapName()).namespace(ns)
               .labels(Map.of(PoolLabels.MANAGED_BY, PoolLabels.MANAGER, PoolLabels.POOL, pool)))

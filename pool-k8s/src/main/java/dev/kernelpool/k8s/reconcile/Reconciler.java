@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * a quota back-off has passed, so a full quota causes no retry storm.
  */
 public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
+  /** How long a pod the pool created may go unproven (the proof is written right after the create) before it counts as a leftover. */
+  static final Duration UNPROVEN_GRACE = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
   /**
@@ -185,7 +187,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
             apply(ns.namespace(), action, now, room);
           }
         }
-        cleanUp();
+        cleanUp(now);
       }
       failures = 0;
       lastNanos.set(System.nanoTime() - t0);
@@ -296,7 +298,18 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   }
 
   /** Pool pods that ended, and Secrets whose pod is gone or claimed. */
-  private void cleanUp() throws ApiException {
+  private void cleanUp(Instant now) throws ApiException {
+    for (V1Pod p : cache.unproven(now.minus(UNPROVEN_GRACE))) {
+      try {
+        pods.delete(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getResourceVersion());
+        LOG.info("deleted pod {}/{}: it has the pool's labels but no valid proof (left by a replica that stopped before "
+            + "proving it, or made by someone else)", p.getMetadata().getNamespace(), p.getMetadata().getName());
+      } catch (ApiException e) {
+        if (e.getCode() != 404 && e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
     for (V1Pod p : cache.pods()) {
       Optional<PoolPod> pod = cache.poolPod(p);
       if (pod.isPresent() && pod.get().hasEnded() && !pod.get().isClaimed() && !pod.get().deleting()) {

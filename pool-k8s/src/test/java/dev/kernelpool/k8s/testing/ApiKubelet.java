@@ -37,6 +37,7 @@ public final class ApiKubelet implements AutoCloseable {
   private final AtomicInteger ips = new AtomicInteger(1);
   private final Thread loop;
   private volatile boolean closed;
+  private volatile boolean holdDeletions;
 
   public ApiKubelet(ApiClient admin, KubeletSimulator.PodRuntime runtime) throws ApiException {
     this.client = admin;
@@ -76,6 +77,9 @@ public final class ApiKubelet implements AutoCloseable {
     String name = pod.getMetadata().getName();
     String key = ns + "/" + name;
     if (pod.getMetadata().getDeletionTimestamp() != null) {
+      if (holdDeletions) {
+        return;
+      }
       if (running.remove(key)) {
         runtime.stop(ns, name);
       }
@@ -121,6 +125,11 @@ public final class ApiKubelet implements AutoCloseable {
     } catch (ApiException e) {
       LOG.debug("cannot mark {}/{} ended: HTTP {}", ns, name, e.getCode());
     }
+  }
+
+  /** On: pods being deleted stay Terminating (their process runs on) until this is switched off. */
+  public void holdDeletions(boolean hold) {
+    holdDeletions = hold;
   }
 
   @Override

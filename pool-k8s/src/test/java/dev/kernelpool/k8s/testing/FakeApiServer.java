@@ -129,6 +129,11 @@ public final class FakeApiServer implements AutoCloseable {
     quota.keepStatus(on);
   }
 
+  /** On: deleted pods stay Terminating until this is switched off, as without a kubelet to confirm. */
+  public void holdPodDeletions(boolean hold) {
+    store.holdPodDeletions(hold);
+  }
+
   /** Forgets the change history: every watch resuming from before now gets 410 Gone. */
   public void compactHistory() {
     store.compact();

@@ -40,6 +40,7 @@ final class ObjectStore {
   private long revision = 1;
   /** Changes at or below this revision are gone from the history: resuming from there answers 410. */
   private long compactedThrough;
+  private boolean holdPodDeletions;
 
   /** A check or mutation a request passes before it is stored (quota admission). */
   interface Admission {
@@ -256,6 +257,15 @@ final class ObjectStore {
         && !uidPrecondition.equals(current.path("metadata").path("uid").asText())) {
       throw ApiError.conflict(type, name, "Precondition failed: UID in precondition: " + uidPrecondition);
     }
+    if (holdPodDeletions && type.equals(ResourceType.PODS)) {
+      if (!current.path("metadata").has("deletionTimestamp")) {
+        ObjectNode terminating = current.deepCopy();
+        metadata(terminating).put("deletionTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString())
+            .put("deletionGracePeriodSeconds", 30);
+        return store(key, "MODIFIED", terminating, current);
+      }
+      return current.deepCopy();
+    }
     if (type.equals(ResourceType.NAMESPACES)) {
       for (Key k : List.copyOf(objects.keySet())) {
         if (k.type().namespaced() && k.namespace().equals(name)) {
@@ -264,6 +274,21 @@ final class ObjectStore {
       }
     }
     return remove(key);
+  }
+
+  /**
+   * On: a deleted pod stays, {@code Terminating} (deletionTimestamp set), as a real API server keeps
+   * a pod bound to a node until its kubelet confirms; off: every such pod goes.
+   */
+  synchronized void holdPodDeletions(boolean hold) {
+    holdPodDeletions = hold;
+    if (!hold) {
+      for (Map.Entry<Key, ObjectNode> e : List.copyOf(objects.entrySet())) {
+        if (e.getKey().type().equals(ResourceType.PODS) && e.getValue().path("metadata").has("deletionTimestamp")) {
+          remove(e.getKey());
+        }
+      }
+    }
   }
 
   private ObjectNode remove(Key key) {

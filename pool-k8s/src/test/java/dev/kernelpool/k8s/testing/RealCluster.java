@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
 public final class RealCluster implements AutoCloseable {
   private final Path home;
   private final Path dir;
+  private final Path bin;
   private final Map<String, String> env;
 
-  private RealCluster(Path home, Path dir, Map<String, String> env) {
+  private RealCluster(Path home, Path dir, Path bin, Map<String, String> env) {
     this.home = home;
     this.dir = dir;
+    this.bin = bin;
     this.env = env;
   }
 
@@ -55,7 +57,7 @@ public final class RealCluster implements AutoCloseable {
         env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
       }
     }
-    return new RealCluster(home, dir, env);
+    return new RealCluster(home, dir, bin, env);
   }
 
   private static String run(Path home, List<String> command, Map<String, String> extra) throws IOException, InterruptedException {
@@ -92,6 +94,27 @@ public final class RealCluster implements AutoCloseable {
   /** The etcd endpoint, for {@code etcdctl compact}. */
   public String etcdUrl() {
     return env.get("K8S_ETCD_URL");
+  }
+
+  /**
+   * Compacts etcd's history up to its current revision ({@code etcdctl compact}): every watch
+   * that must resume from before now is answered from the API server's watch cache or not at all.
+   */
+  public long compact() throws IOException, InterruptedException {
+    String etcdctl = bin.resolve("etcdctl").toString();
+    String status = run(home, List.of(etcdctl, "--endpoints", etcdUrl(), "endpoint", "status", "-w", "json"), Map.of());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"revision\":(\\d+)").matcher(status);
+    if (!m.find()) {
+      throw new IOException("no revision in etcdctl's answer: " + status);
+    }
+    long revision = Long.parseLong(m.group(1));
+    run(home, List.of(etcdctl, "--endpoints", etcdUrl(), "compact", Long.toString(revision)), Map.of());
+    return revision;
+  }
+
+  /** The folder this cluster's certificates, kubeconfigs and logs are in. */
+  public Path dir() {
+    return dir;
   }
 
   @Override
