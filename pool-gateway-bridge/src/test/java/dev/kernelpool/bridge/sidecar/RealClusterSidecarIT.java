@@ -14,8 +14,7 @@ import dev.kernelpool.bridge.testing.PythonPeer;
 import dev.kernelpool.bridge.wire.ConnectionFiles;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.k8s.pods.PoolLabels;
-import dev.kernelpool.k8s.testing.ApiKubelet;
-import dev.kernelpool.k8s.testing.RealCluster;
+import dev.kernelpool.k8s.testing.RealTestCluster;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -50,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/kubernetes/rbac.yaml} (its namespace and subject adapted to that user, as the manifest
  * says to): quota usage comes from the controller-manager, optimistic concurrency and RBAC are the
  * API server's own, and there is no {@code pods/resize} (the fallback an older cluster gets).
- * {@link ApiKubelet} does a kubelet's part through the API and runs real kernels.
+ * Its kubelet ({@code ApiKubelet}) does a kubelet's part through the API and runs real kernels.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RealClusterSidecarIT {
@@ -59,37 +58,21 @@ class RealClusterSidecarIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  private static RealCluster cluster;
+  private static RealTestCluster cluster;
   private static ApiClient admin;
   private static KernelPodRuntime kernels;
-  private static ApiKubelet kubelet;
   private static Sidecar sidecar;
   private static GatewayStandIn eg;
 
   @BeforeAll
   static void start() throws Exception {
-    Optional<Path> home = RealCluster.home();
-    if (home.isEmpty()) {
-      String line = "real control plane suite skipped: set KERNEL_POOL_K8S_HOME to ../shared/k8s (.ci/run does)";
-      System.err.println(line);
-      Assumptions.abort(line);
-    }
-    cluster = RealCluster.start(home.get(), dir.resolve("cluster"));
-    admin = cluster.admin(Duration.ofSeconds(30));
-    CoreV1Api core = new CoreV1Api(admin);
-    for (String ns : List.of(OWN, NS)) {
-      core.createNamespace(new V1Namespace().apiVersion("v1").kind("Namespace").metadata(new V1ObjectMeta().name(ns))).execute();
-    }
-    core.createNamespacedResourceQuota(NS, new V1ResourceQuota().apiVersion("v1").kind("ResourceQuota")
-        .metadata(new V1ObjectMeta().name("compute"))
-        .spec(new V1ResourceQuotaSpec().hard(Map.of("requests.cpu", Quantity.fromString("20"),
-            "requests.memory", Quantity.fromString("40Gi"), "pods", Quantity.fromString("50"))))).execute();
-    applyShippedRbac();
-    // pods need their namespace's default service account (the controller-manager makes it)
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> core.readNamespacedServiceAccount("default", NS).execute() != null);
     kernels = new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")));
-    kubelet = new ApiKubelet(admin, kernels);
+    Optional<RealTestCluster> started = RealTestCluster.start(dir.resolve("cluster"), kernels);
+    Assumptions.assumeTrue(started.isPresent(), "no real control plane (KERNEL_POOL_K8S_HOME)");
+    cluster = started.get();
+    admin = cluster.admin();
+    cluster.ops().namespace(NS, Map.of());
+    cluster.ops().quota(NS, "compute", Map.of("requests.cpu", "20", "requests.memory", "40Gi", "pods", "50"));
     eg = new GatewayStandIn();
     sidecar = replica("replica-0");
   }
@@ -105,34 +88,15 @@ class RealClusterSidecarIT {
         "controller: {readyTimeout: 120s}",
         "kernelspecs:",
         "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: 2, max: 2}",
-        "kubernetes: {kubeconfig: '" + cluster.serviceAccountKubeconfig() + "', pool: kp, identity: " + identity + ", leaseNamespace: " + OWN + ",",
+        "kubernetes: {" + cluster.sidecarConnection() + ", pool: kp, identity: " + identity + ", leaseNamespace: " + OWN + ",",
         "  namespaces: [" + NS + "], defaultNamespace: " + NS + ", resync: 2s, debounce: 50ms, historySave: 1s, callTimeout: 10s,",
         "  leaseDuration: 3s, renewDeadline: 2s, retryPeriod: 300ms}",
         "")), Clock.systemUTC());
   }
 
-  /** examples/kubernetes/rbac.yaml, unchanged but for EG's namespace and service account, which become this cluster's. */
-  private static void applyShippedRbac() throws Exception {
-    RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(admin);
-    RbacV1Subject subject = new RbacV1Subject().kind("ServiceAccount").name("kernel-pool").namespace(OWN);
-    for (Object o : Yaml.loadAll(new File("../examples/kubernetes/rbac.yaml"))) {
-      if (o instanceof V1ClusterRole r) {
-        rbac.createClusterRole(r).execute();
-      } else if (o instanceof V1ClusterRoleBinding b) {
-        rbac.createClusterRoleBinding(b.subjects(List.of(subject))).execute();
-      } else if (o instanceof V1Role r) {
-        r.getMetadata().setNamespace(OWN);
-        rbac.createNamespacedRole(OWN, r).execute();
-      } else if (o instanceof V1RoleBinding b) {
-        b.getMetadata().setNamespace(OWN);
-        rbac.createNamespacedRoleBinding(OWN, b.subjects(List.of(subject))).execute();
-      }
-    }
-  }
-
   @AfterAll
   static void stop() throws Exception {
-    Closing.all(sidecar, kubelet, kernels == null ? null : kernels::stopAll, eg, cluster);
+    Closing.all(sidecar, cluster, kernels == null ? null : kernels::stopAll, eg);
   }
 
   @Test
@@ -264,5 +228,66 @@ class RealClusterSidecarIT {
             Yaml.loadAs(new File("../examples/kubernetes/pdb.yaml"), io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class))
             .dryRun("All").execute());
     assertThat(noPolicyV1.getCode()).isEqualTo(404);
+  }
+
+  /**
+   * docs/kubernetes.md's steps, in the order the guide gives them, against the real server: the
+   * manifests of the apply step (created, or replaced where they exist, as {@code kubectl apply}
+   * would), then the token step. The token Secret must end with the random token, not the
+   * placeholder that {@code sidecar-config.yaml} carries (the old order put it back).
+   */
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void theGuidesStepsInItsOrderLeaveTheRandomToken() throws Exception {
+    List<String> guide = Files.readAllLines(Path.of("../docs/kubernetes.md"));
+    int applyStep = indexOf(guide, "kubectl apply -f rbac.yaml -f sidecar-config.yaml");
+    int tokenStep = indexOf(guide, "kernel-pool-token --from-literal=token=");
+    assertThat(applyStep).as("the guide applies sidecar-config.yaml").isNotNegative();
+    assertThat(tokenStep).as("the guide replaces the token after applying sidecar-config.yaml").isGreaterThan(applyStep);
+
+    CoreV1Api core = new CoreV1Api(admin);
+    String ns = "enterprise-gateway";
+    if (!cluster.ops().namespaceExists(ns)) {
+      cluster.ops().namespace(ns, Map.of());
+    }
+    for (Object o : Yaml.loadAll(new File("../examples/kubernetes/sidecar-config.yaml"))) {
+      if (o instanceof io.kubernetes.client.openapi.models.V1ConfigMap cm) {
+        applyConfigMap(core, cm);
+      } else if (o instanceof io.kubernetes.client.openapi.models.V1Secret secret) {
+        applySecret(core, secret);
+      }
+    }
+    String token = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32));
+    applySecret(core, new io.kubernetes.client.openapi.models.V1Secret().apiVersion("v1").kind("Secret")
+        .metadata(new V1ObjectMeta().name("kernel-pool-token").namespace(ns)).stringData(Map.of("token", token)));
+    byte[] stored = core.readNamespacedSecret("kernel-pool-token", ns).execute().getData().get("token");
+    assertThat(new String(stored, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(token);
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    String all = String.join(" ", lines).replaceAll("\\s+", " ");
+    return all.indexOf(text);
+  }
+
+  private static void applyConfigMap(CoreV1Api core, io.kubernetes.client.openapi.models.V1ConfigMap cm) throws Exception {
+    try {
+      core.createNamespacedConfigMap(cm.getMetadata().getNamespace(), cm).execute();
+    } catch (io.kubernetes.client.openapi.ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      core.replaceNamespacedConfigMap(cm.getMetadata().getName(), cm.getMetadata().getNamespace(), cm).execute();
+    }
+  }
+
+  private static void applySecret(CoreV1Api core, io.kubernetes.client.openapi.models.V1Secret secret) throws Exception {
+    try {
+      core.createNamespacedSecret(secret.getMetadata().getNamespace(), secret).execute();
+    } catch (io.kubernetes.client.openapi.ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      core.replaceNamespacedSecret(secret.getMetadata().getName(), secret.getMetadata().getNamespace(), secret).execute();
+    }
   }
 }
