@@ -10,13 +10,17 @@ import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import dev.kernelpool.k8s.KubernetesPool;
 import dev.kernelpool.k8s.claim.PodClaimer;
-import dev.kernelpool.k8s.cluster.KubeClients;
 import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.pods.PodTemplate;
 import dev.kernelpool.k8s.reconcile.Reconciler;
-import dev.kernelpool.k8s.testing.FakeApiServer;
+import dev.kernelpool.k8s.testing.ApiCallRecorder;
+import dev.kernelpool.k8s.testing.InMemoryCluster;
+import dev.kernelpool.k8s.testing.RealTestCluster;
+import dev.kernelpool.k8s.testing.TestCluster;
 import dev.kernelpool.k8s.testing.KubeletSimulator;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +30,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Kubernetes side against the in-memory API server: how long a reconcile of 1,000 namespaces
- * takes, how many API requests a steady-state reconcile makes (the target is none beyond the
- * watches), and the latency of the exactly-once claim patch. Run with
- * {@code mvn -B -q -pl pool-k8s test-compile exec:exec@bench} (see docs/benchmarks.md).
+ * The Kubernetes side against an API server: how long a reconcile of 1,000 namespaces takes, how
+ * many API requests a steady-state reconcile makes (the target is none beyond the watches), and
+ * the latency of the exactly-once claim patch. Arguments: namespaces, claims, and {@code memory}
+ * (the in-memory server, the default) or {@code real} (a real kube-apiserver, etcd and
+ * controller-manager from {@code KERNEL_POOL_K8S_HOME}, the pool acting as the service-account
+ * user with the shipped RBAC). Run with {@code mvn -B -q -pl pool-k8s test-compile exec:exec@bench
+ * -Dbench.args="1000 500 real"} (see docs/benchmarks.md).
  */
 public final class KubernetesBench {
   private KubernetesBench() {}
@@ -37,21 +44,26 @@ public final class KubernetesBench {
   public static void main(String[] args) throws Exception {
     int namespaces = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int claims = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-    try (FakeApiServer server = FakeApiServer.start(200_000)) {
-      KubeletSimulator kubelet = new KubeletSimulator(server, KubeletSimulator.NOTHING, "10.0.0.2");
-      server.createNamespace("kernel-pool", Map.of());
+    boolean real = args.length > 2 && args[2].equals("real");
+    Path dir = Files.createTempDirectory("kernel-pool-bench");
+    try (TestCluster cluster = real
+        ? RealTestCluster.start(dir, KubeletSimulator.NOTHING).orElseThrow(() -> new IllegalStateException("set KERNEL_POOL_K8S_HOME"))
+        : new InMemoryCluster(KubeletSimulator.NOTHING)) {
+      long n0 = System.nanoTime();
       for (int i = 0; i < namespaces; i++) {
         String ns = "team-" + i;
-        server.createNamespace(ns, Map.of());
-        server.createQuota(ns, "compute", Map.of("requests.cpu", "1000", "requests.memory", "4000Gi", "pods", "10000"));
+        cluster.ops().namespace(ns, Map.of());
+        cluster.ops().quota(ns, "compute", Map.of("requests.cpu", "1000", "requests.memory", "4000Gi", "pods", "10000"));
       }
+      System.out.printf("%s server: %d namespaces with quotas made in %.1f s%n", cluster.name(), namespaces, (System.nanoTime() - n0) / 1e9);
+      ApiCallRecorder recorder = new ApiCallRecorder();
       String claimNs = "team-0";
       // Nothing makes the bench's pods warm: a long start timeout keeps them from being replaced.
       PoolPolicy policy = PoolPolicy.DEFAULTS
           .withLifecycle(new dev.kernelpool.core.evict.LifecycleRules(Duration.ofHours(4), Duration.ofHours(1)))
           .withProfiles(List.of(
           new ProfileRule("python3", claimNs, claims, claims), new ProfileRule("python3", "*", 2, 2)));
-      KubernetesPool pool = new KubernetesPool(KubeClients.connect(Optional.of(server.url()), Duration.ofSeconds(30)),
+      KubernetesPool pool = new KubernetesPool(recorder.wrap(cluster.poolClients(Duration.ofSeconds(30))),
           new KubernetesPool.Settings("kp", "bench", "kernel-pool", Duration.ofSeconds(15), Duration.ofSeconds(10),
               Duration.ofSeconds(2), Duration.ofSeconds(60),
               new Reconciler.Settings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(10),
@@ -71,7 +83,7 @@ public final class KubernetesBench {
 
       // Steady state: reconciles on the resync timer, nothing to change.
       Thread.sleep(3000);
-      server.clearRequests();
+      int callsBefore = recorder.calls().size();
       long before = pool.reconciler().reconciles();
       List<Long> durations = new ArrayList<>();
       while (pool.reconciler().reconciles() < before + 10) {
@@ -81,7 +93,8 @@ public final class KubernetesBench {
         }
         durations.add(pool.reconciler().lastDuration().toNanos());
       }
-      long reads = server.count(r -> r.isNonWatch() && !r.resource().equals("leases"));
+      long reads = recorder.calls().subList(callsBefore, recorder.calls().size()).stream()
+          .filter(c -> !c.verb().equals("watch") && !c.resource().equals("leases")).count();
       System.out.printf("steady-state reconcile of %d namespaces: p50 %.1f ms, max %.1f ms; API requests per reconcile beyond watches and the lease: %.2f%n",
           namespaces, percentile(durations, 0.5), percentile(durations, 1.0), reads / 10.0);
 
@@ -107,7 +120,6 @@ public final class KubernetesBench {
       System.out.printf("claim patch (%d claims): p50 %.2f ms, p99 %.2f ms%n", latencies.size(),
           percentile(latencies, 0.5), percentile(latencies, 0.99));
       pool.close();
-      kubelet.close();
     }
   }
 
