@@ -68,11 +68,7 @@ public final class InMemoryCluster implements TestCluster {
   /** Through a relay, like the real server's, so the administrator's calls still pass; the fault switches cut everyone. */
   @Override
   public void partition(boolean cut) {
-    if (cut) {
-      relay.cut();
-    } else {
-      relay.restore();
-    }
+    relay.set(cut);
   }
 
   @Override

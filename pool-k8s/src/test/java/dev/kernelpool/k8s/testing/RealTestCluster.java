@@ -135,11 +135,7 @@ public final class RealTestCluster implements TestCluster {
 
   @Override
   public void partition(boolean cut) {
-    if (cut) {
-      relay.cut();
-    } else {
-      relay.restore();
-    }
+    relay.set(cut);
   }
 
   @Override

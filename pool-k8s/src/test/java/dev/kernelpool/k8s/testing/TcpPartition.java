@@ -49,6 +49,9 @@ public final class TcpPartition implements AutoCloseable {
       try {
         Socket server = new Socket();
         server.connect(upstream, 5000);
+        // without it every small request waits out a delayed ACK (40 ms) at each hop
+        client.setTcpNoDelay(true);
+        server.setTcpNoDelay(true);
         open.add(client);
         open.add(server);
         pump(client, server);
@@ -89,6 +92,15 @@ public final class TcpPartition implements AutoCloseable {
 
   public void restore() {
     cut = false;
+  }
+
+  /** {@link #cut()} when {@code cut}, else {@link #restore()}. */
+  public void set(boolean cut) {
+    if (cut) {
+      cut();
+    } else {
+      restore();
+    }
   }
 
   private void closeQuietly(Socket s) {
