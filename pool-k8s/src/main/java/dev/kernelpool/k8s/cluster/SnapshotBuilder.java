@@ -63,7 +63,8 @@ public final class SnapshotBuilder {
           .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
     }
     for (V1Pod pod : pending.get()) {
-      if (cache.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).isEmpty()) {
+      // until the informer shows it proven: a pod seen before its proof patch is not yet a member there
+      if (cache.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).flatMap(cache::poolPod).isEmpty()) {
         PoolPod.of(pod, pool).flatMap(PoolPod::asMember)
             .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
       }

@@ -255,7 +255,8 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private int starting(String namespace) {
     int n = 0;
     for (V1Pod p : pendingCreates.pods(namespace)) {
-      if (cache.pod(namespace, p.getMetadata().getName()).isEmpty()) {
+      // counted here until the informer shows it proven (below): one seen before its proof is neither
+      if (cache.pod(namespace, p.getMetadata().getName()).flatMap(cache::poolPod).isEmpty()) {
         n++;
       }
     }
