@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "  speed-up: %.1fx; 1+1 on a claimed kernel = %s%n", r.cold().p50() / r.warm().p50(), r.onePlusOne());
       System.out.printf("  hits %d, pool kernels started %s%n",
           sidecar.metrics().claims("local", "python3", "hit"),
-          sidecar.metrics().render().lines().filter(l -> l.startsWith("kernelpool_kernels_started_total{")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("0"));
+          sidecar.metrics().render().lines().filter(l -> l.startsWith("kernelpool_kernels_started_total{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).mapToObj(v -> Long.toString((long) v)).findFirst().orElse("0"));
       return r.onePlusOne().equals("2") ? 0 : 1;
     }
   }

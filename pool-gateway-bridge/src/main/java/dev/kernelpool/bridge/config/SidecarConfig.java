@@ -37,6 +37,7 @@ import java.util.OptionalLong;
  * @param token the shared token claims must present; empty means read {@code tokenFile}, or
  *     generate one into the work directory
  * @param claimTimeout how long one step of a claim (personalize, deliver) may take
+ * @param jvmMetrics whether {@code /metrics} also carries the JVM's ({@code jvm_*}: memory, GC, threads)
  * @param personalizeCode extra Python run silently in a kernel at claim time
  * @param forecastLookback the trailing window of the launch-frequency forecaster
  * @param forecaster the demand forecaster's name: {@code frequency} (the talk's), {@code seasonal} or {@code combined}
@@ -44,6 +45,7 @@ import java.util.OptionalLong;
 public record SidecarConfig(
     String httpHost,
     int httpPort,
+    boolean jvmMetrics,
     String token,
     Optional<Path> tokenFile,
     String listenerHost,
@@ -92,7 +94,7 @@ public record SidecarConfig(
   private static final String[] ROOT =
       {"http", "token", "tokenFile", "responseListener", "claim", "local", "policy", "kernelspecs", "controller",
           "backend", "kubernetes"};
-  private static final String[] HTTP = {"host", "port"};
+  private static final String[] HTTP = {"host", "port", "jvmMetrics"};
   private static final String[] LISTENER = {"host", "port"};
   private static final String[] CLAIM = {"timeout", "personalizeCode"};
   private static final String[] LOCAL = {"python", "workDir", "namespace", "bindIp", "portRange"};
@@ -222,6 +224,7 @@ public record SidecarConfig(
       return new SidecarConfig(
           http.string("host", "127.0.0.1"),
           http.integer("port", 8765, 0, 65535),
+          http.bool("jvmMetrics", false),
           root.string("token", ""),
           Optional.ofNullable(root.string("tokenFile", null)).map(Path::of),
           listener.string("host", "127.0.0.1"),

@@ -1,22 +1,27 @@
 package dev.kernelpool.bridge.metrics;
 
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Supplier;
 
 /**
- * A small registry of labelled metrics, rendered in the Prometheus text format. Metric names are
- * registered once; the set of names is what dashboards may rely on ({@link #names()}).
+ * The sidecar's metrics registry, on the Prometheus Java client (a {@link PrometheusRegistry} of
+ * its own, never the client's default one), rendered in the Prometheus text format. Metric names
+ * are registered once; the set of names is what dashboards and alert rules may rely on ({@link
+ * #names()}). JVM metrics are opt-in ({@link #withJvmMetrics()}).
  */
 public final class Metrics {
-  private final Map<String, Family> families = new LinkedHashMap<>();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final List<String> names = new ArrayList<>();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
   /** One labelled sample of a gauge. */
   public record Sample(List<String> labelValues, double value) {
@@ -25,20 +30,15 @@ public final class Metrics {
     }
   }
 
-  private interface Family {
-    void render(StringBuilder out);
-  }
-
   /** A monotonically increasing count per label values. */
-  public final class Counter implements Family {
+  public static final class Counter {
+    private final io.prometheus.metrics.core.metrics.Counter counter;
     private final String name;
-    private final String help;
-    private final List<String> labels;
-    private final Map<List<String>, AtomicLong> values = new ConcurrentHashMap<>();
+    private final int labels;
 
-    private Counter(String name, String help, List<String> labels) {
+    private Counter(io.prometheus.metrics.core.metrics.Counter counter, String name, int labels) {
+      this.counter = counter;
       this.name = name;
-      this.help = help;
       this.labels = labels;
     }
 
@@ -47,154 +47,98 @@ public final class Metrics {
     }
 
     public void add(long n, String... labelValues) {
-      if (labelValues.length != labels.size()) {
-        throw new IllegalArgumentException(name + " takes labels " + labels);
-      }
-      values.computeIfAbsent(List.of(labelValues), k -> new AtomicLong()).addAndGet(n);
+      check(labelValues);
+      counter.labelValues(labelValues).inc(n);
     }
 
     public long get(String... labelValues) {
-      AtomicLong v = values.get(List.of(labelValues));
-      return v == null ? 0 : v.get();
+      check(labelValues);
+      return counter.labelValues(labelValues).getLongValue();
     }
 
-    @Override
-    public void render(StringBuilder out) {
-      header(out, name, help, "counter");
-      values.entrySet().stream()
-          .sorted(Map.Entry.comparingByKey((a, b) -> String.join(",", a).compareTo(String.join(",", b))))
-          .forEach(e -> sample(out, name, labels, e.getKey(), e.getValue().get()));
+    private void check(String... labelValues) {
+      if (labelValues.length != labels) {
+        throw new IllegalArgumentException(name + " takes " + labels + " labels, not " + labelValues.length);
+      }
     }
   }
 
-  /** A distribution of durations in seconds over fixed buckets. */
-  public final class Histogram implements Family {
-    private final String name;
-    private final String help;
-    private final double[] bounds;
-    private final AtomicLong[] buckets;
-    private final AtomicLong count = new AtomicLong();
-    private final DoubleAdder sum = new DoubleAdder();
+  /** A distribution of durations in seconds over fixed (classic) buckets. */
+  public static final class Histogram {
+    private final io.prometheus.metrics.core.metrics.Histogram histogram;
 
-    private Histogram(String name, String help, double[] bounds) {
-      this.name = name;
-      this.help = help;
-      this.bounds = bounds.clone();
-      Arrays.sort(this.bounds);
-      this.buckets = new AtomicLong[this.bounds.length];
-      for (int i = 0; i < buckets.length; i++) {
-        buckets[i] = new AtomicLong();
-      }
+    private Histogram(io.prometheus.metrics.core.metrics.Histogram histogram) {
+      this.histogram = histogram;
     }
 
     public void observe(double seconds) {
-      for (int i = 0; i < bounds.length; i++) {
-        if (seconds <= bounds[i]) {
-          buckets[i].incrementAndGet();
-        }
-      }
-      count.incrementAndGet();
-      sum.add(seconds);
+      histogram.observe(seconds);
     }
 
     public long count() {
-      return count.get();
-    }
-
-    @Override
-    public void render(StringBuilder out) {
-      header(out, name, help, "histogram");
-      for (int i = 0; i < bounds.length; i++) {
-        sample(out, name + "_bucket", List.of("le"), List.of(number(bounds[i])), buckets[i].get());
-      }
-      sample(out, name + "_bucket", List.of("le"), List.of("+Inf"), count.get());
-      sample(out, name + "_sum", List.of(), List.of(), sum.sum());
-      sample(out, name + "_count", List.of(), List.of(), count.get());
+      return histogram.collect().getDataPoints().stream().mapToLong(p -> p.getCount()).sum();
     }
   }
 
-  private record Gauge(String name, String help, List<String> labels, Supplier<List<Sample>> samples) implements Family {
-    @Override
-    public void render(StringBuilder out) {
-      header(out, name, help, "gauge");
-      for (Sample s : samples.get()) {
-        sample(out, name, labels, s.labelValues(), s.value());
-      }
-    }
-  }
-
+  /** @param name ending in {@code _total}, as Prometheus names counters */
   public synchronized Counter counter(String name, String help, String... labels) {
-    Counter c = new Counter(name, help, List.of(labels));
-    register(name, c);
-    return c;
+    if (!name.endsWith("_total")) {
+      throw new IllegalArgumentException("counter " + name + " must end in _total");
+    }
+    register(name);
+    return new Counter(io.prometheus.metrics.core.metrics.Counter.builder().name(name).help(help).labelNames(labels)
+        .withoutExemplars().register(registry), name, labels.length);
   }
 
+  /** @param name ending in the base unit ({@code _seconds}) */
   public synchronized Histogram histogram(String name, String help, double... bounds) {
-    Histogram h = new Histogram(name, help, bounds);
-    register(name, h);
-    return h;
+    register(name);
+    return new Histogram(io.prometheus.metrics.core.metrics.Histogram.builder().name(name).help(help).classicOnly()
+        .classicUpperBounds(bounds).withoutExemplars().register(registry));
   }
 
   /** A gauge whose samples are read when metrics are scraped. */
   public synchronized void gauge(String name, String help, List<String> labels, Supplier<List<Sample>> samples) {
-    register(name, new Gauge(name, help, List.copyOf(labels), samples));
+    register(name);
+    GaugeWithCallback.builder().name(name).help(help).labelNames(labels.toArray(String[]::new))
+        .callback(cb -> samples.get().forEach(s -> cb.call(s.value(), s.labelValues().toArray(String[]::new))))
+        .register(registry);
   }
 
-  private void register(String name, Family family) {
+  /** Adds the client's JVM metrics (memory, GC, threads, class loading; names start with {@code jvm_}). */
+  public synchronized Metrics withJvmMetrics() {
+    JvmMetrics.builder().register(registry);
+    return this;
+  }
+
+  private void register(String name) {
     if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
       throw new IllegalArgumentException("invalid metric name " + name);
     }
-    if (families.putIfAbsent(name, family) != null) {
+    if (names.contains(name)) {
       throw new IllegalStateException("metric " + name + " registered twice");
     }
+    names.add(name);
   }
 
-  /** Every registered metric name. */
+  /** Every metric name registered here (the JVM metrics aside). */
   public synchronized List<String> names() {
-    return new ArrayList<>(families.keySet());
+    return List.copyOf(names);
   }
 
   /** All metrics in the Prometheus text exposition format (version 0.0.4). */
   public String render() {
-    List<Family> snapshot;
-    synchronized (this) {
-      snapshot = new ArrayList<>(families.values());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      writer.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    StringBuilder out = new StringBuilder(4096);
-    for (Family f : snapshot) {
-      f.render(out);
-    }
-    return out.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static void header(StringBuilder out, String name, String help, String type) {
-    out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void sample(StringBuilder out, String name, List<String> labels, List<String> values, double v) {
-    out.append(name);
-    if (!labels.isEmpty()) {
-      out.append('{');
-      for (int i = 0; i < labels.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        out.append(labels.get(i)).append("=\"").append(escape(values.get(i))).append('"');
-      }
-      out.append('}');
-    }
-    out.append(' ').append(number(v)).append('\n');
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static String number(double v) {
-    if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    return String.format(Locale.ROOT, "%s", v);
+  /** The content type of {@link #render()}'s output. */
+  public String contentType() {
+    return writer.getContentType();
   }
 }

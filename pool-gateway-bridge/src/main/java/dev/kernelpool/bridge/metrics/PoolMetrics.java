@@ -16,6 +16,7 @@ public final class PoolMetrics {
   public static final String PAYLOADS_REJECTED = "kernelpool_launcher_payloads_rejected_total";
   public static final String REQUESTS_REJECTED = "kernelpool_claim_requests_rejected_total";
   public static final String RECONCILES = "kernelpool_reconciles_total";
+  public static final String LEADER = "kernelpool_leader";
 
   private final Metrics registry = new Metrics();
   private final Metrics.Counter claims;
@@ -39,7 +40,20 @@ public final class PoolMetrics {
     startFailures = registry.counter(START_FAILURES, "Pool kernels that failed to become ready, by reason.", "reason");
     requestsRejected = registry.counter(REQUESTS_REJECTED, "Claim requests rejected before a claim, by reason.", "reason");
     reconciles = registry.counter(RECONCILES, "Planner runs, by trigger.", "trigger");
+    // label values known in advance start at zero: a rate over them is 0, not absent
+    for (String reason : START_FAILURE_REASONS) {
+      startFailures.add(0, reason);
+    }
+    for (String reason : REQUEST_REJECTION_REASONS) {
+      requestsRejected.add(0, reason);
+    }
   }
+
+  /** The reasons of {@link #startFailure}. */
+  public static final List<String> START_FAILURE_REASONS = List.of("backend", "exited", "not_ready");
+
+  /** The reasons of {@link #requestRejected}. */
+  public static final List<String> REQUEST_REJECTION_REASONS = List.of("unauthorized", "not_ready", "too_large", "malformed");
 
   public Metrics registry() {
     return registry;
@@ -91,6 +105,17 @@ public final class PoolMetrics {
         List.of("namespace", "kernelspec", "profile", "state"), kernels);
     registry.gauge(POOL_TARGET, "Planned pool size by namespace, kernelspec and profile.",
         List.of("namespace", "kernelspec", "profile"), targets);
+  }
+
+  /** 1 while this replica plans and writes the pool (the Lease holder on Kubernetes; always locally), else 0. */
+  public void leaderGauge(java.util.function.BooleanSupplier leader) {
+    registry.gauge(LEADER, "Whether this replica is the pool's leader (1) or not (0).", List.of(),
+        () -> List.of(new Metrics.Sample(List.of(), leader.getAsBoolean() ? 1 : 0)));
+  }
+
+  /** Adds the JVM's metrics ({@code jvm_*}), opt-in ({@code http.jvmMetrics}). */
+  public void withJvmMetrics() {
+    registry.withJvmMetrics();
   }
 
   /** Rejected launcher payloads, read from the response listener at scrape time. */

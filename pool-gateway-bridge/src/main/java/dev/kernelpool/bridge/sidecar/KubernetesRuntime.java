@@ -205,6 +205,11 @@ final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
   }
 
   @Override
+  public boolean isLeader() {
+    return pool.isLeader();
+  }
+
+  @Override
   public Optional<Plan> lastPlan() {
     return pool.lastPlan();
   }

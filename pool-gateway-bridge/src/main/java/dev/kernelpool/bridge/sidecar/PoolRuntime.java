@@ -19,6 +19,11 @@ interface PoolRuntime extends AutoCloseable {
 
   boolean isReady();
 
+  /** Whether this replica plans and writes the pool: the Lease holder on Kubernetes, always locally. */
+  default boolean isLeader() {
+    return true;
+  }
+
   /** Why the pool cannot fill, for {@code /readyz}; empty when nothing is known to be wrong. */
   default Optional<String> problem() {
     return Optional.empty();

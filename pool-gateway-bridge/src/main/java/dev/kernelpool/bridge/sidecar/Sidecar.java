@@ -21,6 +21,7 @@ import dev.kernelpool.core.snapshot.LaunchRecorder;
 import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.pool.WarmKernelRegistry;
 import dev.kernelpool.core.plan.NamespacePlan;
+import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.core.plan.Planner;
 import dev.kernelpool.core.plan.ProfileTarget;
 import dev.kernelpool.core.snapshot.PoolProfile;
@@ -102,6 +103,10 @@ public final class Sidecar implements AutoCloseable {
           new Personalizer(config.personalizeCode()), new ResponseSender(cipher), metrics,
           runtime::requestReconcile, clock, config.claimTimeout());
       metrics.poolGauges(this::kernelSamples, this::targetSamples);
+      metrics.leaderGauge(runtime::isLeader);
+      if (config.jvmMetrics()) {
+        metrics.withJvmMetrics();
+      }
       metrics.payloadGauge(() -> {
         List<Metrics.Sample> out = new ArrayList<>();
         for (PayloadException.Reason r : PayloadException.Reason.values()) {
@@ -163,8 +168,18 @@ public final class Sidecar implements AutoCloseable {
     }
   }
 
+  /** Kernels by profile and state; every planned profile shows WARM and STARTING, zero included, so a dashboard sees 0, not a gap. */
   private List<Metrics.Sample> kernelSamples() {
     Map<List<String>, Long> counts = new TreeMap<>((a, b) -> String.join(",", a).compareTo(String.join(",", b)));
+    runtime.lastPlan().ifPresent(plan -> {
+      for (NamespacePlan ns : plan.namespaces()) {
+        for (ProfileTarget t : ns.targets()) {
+          for (MemberState state : List.of(MemberState.WARM, MemberState.STARTING)) {
+            counts.put(List.of(ns.namespace(), t.profile().kernelspec(), t.profile().hash(), state.name()), 0L);
+          }
+        }
+      }
+    });
     for (PoolKernel k : registry.all()) {
       counts.merge(List.of(k.profile().namespace(), k.profile().kernelspec(), k.profile().hash(), k.state().name()), 1L, Long::sum);
     }
