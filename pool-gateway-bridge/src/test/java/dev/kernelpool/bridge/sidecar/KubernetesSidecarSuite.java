@@ -10,16 +10,29 @@ import dev.kernelpool.bridge.bench.GatewayStandIn;
 import dev.kernelpool.bridge.bench.LaunchScriptRunner;
 import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.launcher.ConnectionInfoCipher;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
+import dev.kernelpool.bridge.launcher.PayloadException;
+import dev.kernelpool.bridge.launcher.ResponseAddress;
+import dev.kernelpool.bridge.launcher.ResponseSender;
+import dev.kernelpool.bridge.launcher.RsaKeys;
 import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.bridge.testing.PythonPeer;
 import dev.kernelpool.bridge.wire.ConnectionFiles;
+import dev.kernelpool.bridge.wire.ConnectionInfo;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.k8s.pods.PoolLabels;
-import dev.kernelpool.k8s.testing.FakeApiServer;
+import dev.kernelpool.k8s.testing.ClusterOps;
 import dev.kernelpool.k8s.testing.KubeletSimulator;
-import dev.kernelpool.k8s.testing.ResourceType;
+import dev.kernelpool.k8s.testing.TestCluster;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,60 +40,98 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sidecars on the Kubernetes backend against the in-memory API server, whose kubelet simulator
- * runs every pool pod as a real ipykernel behind EG's launcher: the whole claim path runs for real.
+ * Sidecars on the Kubernetes backend, written once and run on both servers ({@link
+ * KubernetesSidecarIT} in-memory, {@link RealKubernetesSidecarIT} on a real kube-apiserver as the
+ * service-account user with the shipped RBAC). The kubelet runs every pool pod as a real ipykernel
+ * behind the pool's launcher: the whole claim path runs for real. Each test has its own namespace
+ * and pool name.
  */
-class KubernetesSidecarIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NS = "team-a";
-  private static final Duration WAIT = Duration.ofSeconds(120);
+abstract class KubernetesSidecarSuite {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration WAIT = Duration.ofSeconds(120);
+  private static final AtomicInteger TESTS = new AtomicInteger();
 
-  @TempDir Path dir;
-  private FakeApiServer server;
-  private KernelPodRuntime kernels;
-  private KubeletSimulator kubelet;
-  private GatewayStandIn eg;
-  private final List<Sidecar> sidecars = new ArrayList<>();
+  /** What the kubelet runs: real kernels, except for pods of a held namespace, which never start. */
+  static final class HoldingRuntime implements KubeletSimulator.PodRuntime {
+    private final KernelPodRuntime kernels;
+    final Set<String> held = ConcurrentHashMap.newKeySet();
+
+    HoldingRuntime(Path dir) {
+      this.kernels = new KernelPodRuntime(dir);
+    }
+
+    @Override
+    public void start(ObjectNode pod, Runnable exited) throws Exception {
+      if (!held.contains(pod.path("metadata").path("namespace").asText())) {
+        kernels.start(pod, exited);
+      }
+    }
+
+    @Override
+    public void stop(String namespace, String name) {
+      kernels.stop(namespace, name);
+    }
+
+    void stopAll() {
+      kernels.stopAll();
+    }
+  }
+
+  abstract TestCluster cluster();
+
+  abstract HoldingRuntime runtime();
+
+  /** A folder for this class's sidecars. */
+  abstract Path dir();
+
+  String ns;
+  String pool;
+  ClusterOps ops;
+  GatewayStandIn eg;
+  final List<Sidecar> sidecars = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    server = FakeApiServer.start();
-    kernels = new KernelPodRuntime(dir);
-    kubelet = KubeletSimulator.withLoopbackIps(server, kernels);
+    int n = TESTS.incrementAndGet();
+    ns = "team-" + n;
+    pool = "kp" + n;
+    ops = cluster().ops();
     eg = new GatewayStandIn();
-    server.createNamespace("kernel-pool", Map.of());
-    server.createNamespace(NS, Map.of());
-    server.createQuota(NS, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
+    ops.namespace(ns, Map.of());
+    ops.quota(ns, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws ApiException {
     sidecars.forEach(Sidecar::close);
-    kubelet.close();
-    kernels.stopAll();
+    sidecars.clear();
     eg.close();
-    server.close();
+    cluster().partition(false);
+    ops.deleteNamespace(ns);
   }
 
-  private Sidecar sidecar(String identity, int poolSize) throws Exception {
+  Sidecar sidecar(String identity, int poolSize) throws Exception {
     return sidecar(identity, poolSize, "5m");
   }
 
   /** @param startTimeout how long a pod may take to report and warm up before it is replaced */
-  private Sidecar sidecar(String identity, int poolSize, String startTimeout) throws Exception {
+  Sidecar sidecar(String identity, int poolSize, String startTimeout) throws Exception {
     return sidecar(identity, poolSize, startTimeout, "10s");
   }
 
-  private Sidecar sidecar(String identity, int poolSize, String startTimeout, String heartbeat) throws Exception {
-    Path work = dir.resolve(identity);
+  Sidecar sidecar(String identity, int poolSize, String startTimeout, String heartbeat) throws Exception {
+    Path work = dir().resolve(pool + "-" + identity);
     String yaml = String.join("\n",
         "http: {port: 0}",
         "token: " + SidecarFixture.TOKEN,
@@ -91,59 +142,66 @@ class KubernetesSidecarIT {
         "policy: {startTimeout: " + startTimeout + "}",
         "kernelspecs:",
         "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: " + poolSize + ", max: " + poolSize + "}",
-        "kubernetes: {apiUrl: '" + server.url() + "', pool: kp, identity: " + identity + ", leaseNamespace: kernel-pool,",
-        "  namespaces: [" + NS + "], defaultNamespace: " + NS + ", leaseDuration: 3s, renewDeadline: 2s,",
-        "  retryPeriod: 300ms, resync: 2s, debounce: 50ms, historySave: 1s, quotaBackoff: 5s}",
+        "kubernetes: {" + cluster().sidecarConnection() + ", pool: " + pool + ", identity: " + identity
+            + ", leaseNamespace: " + TestCluster.POOL_NAMESPACE + ",",
+        "  namespaces: [" + ns + "], defaultNamespace: " + ns + ", leaseDuration: 3s, renewDeadline: 2s,",
+        "  retryPeriod: 300ms, resync: 2s, debounce: 50ms, historySave: 1s, quotaBackoff: 5s, callTimeout: 10s}",
         "");
     Sidecar s = Sidecar.start(SidecarConfig.parseYaml(yaml), Clock.systemUTC());
     sidecars.add(s);
     return s;
   }
 
-  private List<ObjectNode> poolPods() {
-    return server.list(ResourceType.PODS, NS, PoolLabels.poolSelector("kp"));
+  List<V1Pod> poolPods() throws ApiException {
+    return ops.pods(ns, PoolLabels.poolSelector(pool));
   }
 
-  private static String label(ObjectNode pod, String key) {
-    return pod.path("metadata").path("labels").path(key).asText(null);
+  static String label(V1Pod pod, String key) {
+    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
   }
 
-  private JsonNode execute(LauncherResponse r, String code) throws Exception {
+  static String name(V1Pod pod) {
+    return pod.getMetadata().getName();
+  }
+
+  JsonNode execute(LauncherResponse r, String code) throws Exception {
     return JSON.readTree(PythonPeer.run("jc_execute.py", ConnectionFiles.toJson(r.connectionInfo()).toString(), code));
   }
 
   @Test
-  void aWarmPodIsClaimedResizedAndRunsCodeFromJupyterClient() throws Exception {
+  void aWarmPodIsClaimedResizedOrNotAndRunsCodeFromJupyterClient() throws Exception {
     Sidecar sidecar = sidecar("replica-0", 2);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
     String kernelId = UUID.randomUUID().toString();
-    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, Map.of(
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir(), "python3", kernelId, eg, Map.of(
         "KERNEL_POOL_URL", sidecar.url(), "KERNEL_POOL_TOKEN", sidecar.token(),
-        "KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS));
+        "KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", ns));
     LauncherResponse r = eg.await(kernelId, Duration.ofSeconds(30));
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stderr()).contains("warm kernel kp-");
     JsonNode result = execute(r, "import os\nprint(os.environ['KERNEL_ID'], os.environ['KERNEL_USERNAME'])");
     assertThat(result.path("stdout").asText()).isEqualTo(kernelId + " alice\n");
 
-    ObjectNode pod = poolPods().stream().filter(p -> kernelId.equals(label(p, PoolLabels.KERNEL_ID))).findFirst().orElseThrow();
+    V1Pod pod = poolPods().stream().filter(p -> kernelId.equals(label(p, PoolLabels.KERNEL_ID))).findFirst().orElseThrow();
     assertThat(label(pod, PoolLabels.COMPONENT)).isEqualTo("kernel");
     assertThat(label(pod, PoolLabels.STATE)).isEqualTo("claimed");
-    assertThat(pod.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("1");
-    String name = pod.path("metadata").path("name").asText();
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.list(ResourceType.EVENTS, NS, "").stream()
-        .filter(e -> e.path("involvedObject").path("name").asText().equals(name)).map(e -> e.path("reason").asText())
-        .toList().containsAll(List.of("Created", "Warm", "Claimed", "Resized")));
+    String cpu = pod.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toSuffixedString();
+    // in place where the cluster can (1.33+); an older one keeps the small footprint (pods/resize answers 404)
+    assertThat(cpu).isEqualTo(cluster().resizeSupported() ? "1" : "100m");
+    List<String> story = cluster().resizeSupported() ? List.of("Created", "Warm", "Claimed", "Resized") : List.of("Created", "Warm", "Claimed");
+    await().atMost(Duration.ofSeconds(10)).until(() -> ops.events(ns).stream()
+        .filter(e -> e.getInvolvedObject() != null && name(pod).equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason()).toList().containsAll(story));
     // The claim is a launch: the history ConfigMap learns it, and the pool refills to two warm pods.
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      List<ObjectNode> cms = server.list(ResourceType.CONFIG_MAPS, NS, "");
-      return !cms.isEmpty() && cms.get(0).path("data").path("launches.json").asText().contains("python3");
-    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> ops.core().listNamespacedConfigMap(ns).execute().getItems().stream()
+        .anyMatch(cm -> cm.getData() != null && String.valueOf(cm.getData().get("launches.json")).contains("python3")));
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
     // Connection Secrets live in the sidecar's namespace, never in the user's (where anyone with
     // "get secrets" could read a colleague's kernel key); the claimed pod's is cleaned up there.
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.list(ResourceType.SECRETS, "kernel-pool", "").size() == 2);
-    assertThat(server.list(ResourceType.SECRETS, NS, "")).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ops.core().listNamespacedSecret(TestCluster.POOL_NAMESPACE)
+        .labelSelector(PoolLabels.poolSelector(pool)).execute().getItems().size() == 2);
+    assertThat(ops.core().listNamespacedSecret(ns).labelSelector(PoolLabels.poolSelector(pool)).execute().getItems()).isEmpty();
+    SidecarFixture.shutdown(r);
   }
 
   /**
@@ -155,27 +213,25 @@ class KubernetesSidecarIT {
   void podsPlantedWithThePoolsLabelsAreNeitherCountedNorAdoptedNorHandedOutAndStopNothing() throws Exception {
     Sidecar sidecar = sidecar("replica-0", 1);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
-    ObjectNode genuine = poolPods().get(0);
-    String genuineName = genuine.path("metadata").path("name").asText();
-    for (String name : List.of("kp-planted", "kp-elsewhere")) {
-      ObjectNode planted = genuine.deepCopy();
-      ObjectNode meta = (ObjectNode) planted.get("metadata");
-      meta.put("name", name);
-      meta.remove(List.of("uid", "resourceVersion", "creationTimestamp"));
-      ((ObjectNode) meta.get("labels")).put(PoolLabels.STATE, PoolLabels.STATE_WARM);
-      if (name.equals("kp-elsewhere")) {
-        ObjectNode annotations = (ObjectNode) meta.get("annotations");
-        annotations.put(PoolLabels.PROFILE_SPEC, annotations.path(PoolLabels.PROFILE_SPEC).asText().replace("\"" + NS + "\"", "\"kernel-pool\""));
+    V1Pod genuine = poolPods().get(0);
+    String genuineName = name(genuine);
+    for (String planted : List.of("kp-planted", "kp-elsewhere")) {
+      Map<String, String> labels = new HashMap<>(genuine.getMetadata().getLabels());
+      labels.put(PoolLabels.STATE, PoolLabels.STATE_WARM);
+      Map<String, String> annotations = new HashMap<>(genuine.getMetadata().getAnnotations());
+      if (planted.equals("kp-elsewhere")) {
+        annotations.put(PoolLabels.PROFILE_SPEC, annotations.get(PoolLabels.PROFILE_SPEC).replace("\"" + ns + "\"", "\"kernel-pool\""));
       }
-      planted.remove("status");
-      server.create(ResourceType.PODS, NS, planted.toString());
-      server.create(ResourceType.SECRETS, NS, "{\"metadata\":{\"name\":\"" + name + "-connection\",\"labels\":{\""
-          + PoolLabels.POOL + "\":\"kp\",\"" + PoolLabels.MANAGED_BY + "\":\"" + PoolLabels.MANAGER + "\",\"" + PoolLabels.POD + "\":\""
-          + name + "\"}},\"data\":{\"connection.json\":\"e30=\"}}");
+      ops.createPod(ns, new V1Pod().metadata(new V1ObjectMeta().name(planted).labels(labels).annotations(annotations))
+          .spec(genuine.getSpec().nodeName(null).overhead(null)));
+      ops.core().createNamespacedSecret(ns, new V1Secret().apiVersion("v1").kind("Secret")
+          .metadata(new V1ObjectMeta().name(planted + "-connection").labels(Map.of(PoolLabels.POOL, pool,
+              PoolLabels.MANAGED_BY, PoolLabels.MANAGER, PoolLabels.POD, planted)))
+          .data(Map.of("connection.json", "{}".getBytes(StandardCharsets.UTF_8)))).execute();
     }
 
-    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "victim", Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "victim"));
-    SidecarFixture.Answer second = SidecarFixture.claim(sidecar, eg, "victim-2", Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "victim"));
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "victim", Map.of("KERNEL_NAMESPACE", ns, "KERNEL_USERNAME", "victim"));
+    SidecarFixture.Answer second = SidecarFixture.claim(sidecar, eg, "victim-2", Map.of("KERNEL_NAMESPACE", ns, "KERNEL_USERNAME", "victim"));
 
     assertThat(hit.status()).isEqualTo(200);
     assertThat(hit.body().path("pool_kernel").asText()).isEqualTo(genuineName);
@@ -193,24 +249,23 @@ class KubernetesSidecarIT {
    */
   @Test
   void aLaunchReportForAStartingPodFromAnotherAddressIsRejected() throws Exception {
-    kubelet.close(); // pods are created but never run: they stay starting
+    runtime().held.add(ns); // pods are scheduled but their kernels never run: they stay starting
     Sidecar sidecar = sidecar("replica-0", 1);
     await().atMost(WAIT).until(() -> !poolPods().isEmpty());
-    ObjectNode pod = poolPods().get(0);
+    V1Pod pod = poolPods().get(0);
     Map<String, String> env = new HashMap<>();
-    pod.path("spec").path("containers").get(0).path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-    dev.kernelpool.bridge.wire.ConnectionInfo attackers = new dev.kernelpool.bridge.wire.ConnectionInfo("tcp", "127.0.0.1",
-        40001, 40002, 40003, 40004, 40005, "attackers-key", dev.kernelpool.bridge.wire.ConnectionInfo.HMAC_SHA256, "python3");
-    LauncherResponse forged = new LauncherResponse(attackers, env.get("KERNEL_ID"), java.util.OptionalLong.of(1),
-        java.util.OptionalLong.of(1), java.util.OptionalInt.of(40006));
-    new dev.kernelpool.bridge.launcher.ResponseSender(new dev.kernelpool.bridge.launcher.ConnectionInfoCipher(new java.security.SecureRandom()))
-        .send(dev.kernelpool.bridge.launcher.ResponseAddress.parse(env.get("EG_RESPONSE_ADDRESS")), forged,
-            dev.kernelpool.bridge.launcher.RsaKeys.parse(env.get("EG_PUBLIC_KEY")), Duration.ofSeconds(2));
+    pod.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    ConnectionInfo attackers = new ConnectionInfo("tcp", "127.0.0.1", 40001, 40002, 40003, 40004, 40005, "attackers-key",
+        ConnectionInfo.HMAC_SHA256, "python3");
+    LauncherResponse forged = new LauncherResponse(attackers, env.get("KERNEL_ID"), OptionalLong.of(1), OptionalLong.of(1),
+        OptionalInt.of(40006));
+    new ResponseSender(new ConnectionInfoCipher(new SecureRandom()))
+        .send(ResponseAddress.parse(env.get("EG_RESPONSE_ADDRESS")), forged, RsaKeys.parse(env.get("EG_PUBLIC_KEY")), Duration.ofSeconds(2));
 
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        sidecar.responseListener().rejectedCount(dev.kernelpool.bridge.launcher.PayloadException.Reason.UNAUTHENTIC) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.responseListener().rejectedCount(PayloadException.Reason.UNAUTHENTIC) == 1);
     assertThat(label(poolPods().get(0), PoolLabels.STATE)).isEqualTo(PoolLabels.STATE_STARTING);
     assertThat(sidecar.registry().count(MemberState.WARM)).isZero();
+    runtime().held.remove(ns);
   }
 
   @Test
@@ -221,7 +276,7 @@ class KubernetesSidecarIT {
     }
     replicas.forEach(s -> s.setPaused(true));
     List<SidecarFixture.Answer> answers = SidecarFixture.claimAtOnce(replicas, eg, 1000,
-        kernelId -> Map.of("KERNEL_NAMESPACE", NS, "KERNEL_USERNAME", "u" + kernelId));
+        kernelId -> Map.of("KERNEL_NAMESPACE", ns, "KERNEL_USERNAME", "u" + kernelId));
     List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
     assertThat(hits).hasSize(50);
     assertThat(answers.stream().filter(a -> a.status() == 404)).hasSize(950)
@@ -229,14 +284,14 @@ class KubernetesSidecarIT {
     Set<String> podsHanded = new HashSet<>();
     Map<String, String> byPod = new HashMap<>();
     for (SidecarFixture.Answer hit : hits) {
-      String pod = hit.body().path("pool_kernel").asText();
-      assertThat(podsHanded.add(pod)).as("pod %s handed out twice", pod).isTrue();
-      byPod.put(pod, hit.kernelId());
-      eg.await(hit.kernelId(), Duration.ofSeconds(30));
+      String handed = hit.body().path("pool_kernel").asText();
+      assertThat(podsHanded.add(handed)).as("pod %s handed out twice", handed).isTrue();
+      byPod.put(handed, hit.kernelId());
+      SidecarFixture.shutdown(eg.await(hit.kernelId(), Duration.ofSeconds(30)));
     }
     assertThat(eg.deliveries()).isEqualTo(50);
-    for (ObjectNode p : poolPods()) {
-      assertThat(label(p, PoolLabels.KERNEL_ID)).isEqualTo(byPod.get(p.path("metadata").path("name").asText()));
+    for (V1Pod p : poolPods()) {
+      assertThat(label(p, PoolLabels.KERNEL_ID)).isEqualTo(byPod.get(name(p)));
     }
   }
 
@@ -248,10 +303,11 @@ class KubernetesSidecarIT {
     sidecars.remove(first);
     Sidecar second = sidecar("replica-1", 3, "15s");
     await().atMost(WAIT).until(() -> second.registry().count(MemberState.WARM) == 3
-        && poolPods().stream().filter(p -> !"claimed".equals(label(p, PoolLabels.STATE))).count() == 3);
-    SidecarFixture.Answer hit = SidecarFixture.claim(second, eg, "after-restart", Map.of("KERNEL_NAMESPACE", NS));
+        && poolPods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null
+            && !"claimed".equals(label(p, PoolLabels.STATE))).count() == 3);
+    SidecarFixture.Answer hit = SidecarFixture.claim(second, eg, "after-restart", Map.of("KERNEL_NAMESPACE", ns));
     assertThat(hit.status()).isEqualTo(200);
-    eg.await("after-restart", Duration.ofSeconds(30));
+    SidecarFixture.shutdown(eg.await("after-restart", Duration.ofSeconds(30)));
   }
 
   @Test
@@ -261,24 +317,35 @@ class KubernetesSidecarIT {
     var frozen = sidecar.registry().all().get(0);
     long pid = frozen.launch().orElseThrow().pid().orElseThrow();
     new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
-    await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> p.path("metadata").path("name").asText().equals(frozen.id()))
-        && sidecar.registry().count(MemberState.WARM) == 1);
-    assertThat(sidecar.metrics().evictions(NS, "DEAD")).isEqualTo(1);
+    try {
+      await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> name(p).equals(frozen.id()))
+          && sidecar.registry().count(MemberState.WARM) == 1);
+      assertThat(sidecar.metrics().evictions(ns, "DEAD")).isEqualTo(1);
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+    }
   }
 
+  /** Cut off from the API server (a partition of the sidecar's connections only), a claim falls back in time. */
   @Test
-  void withTheApiDownAClaimFallsBackWithinTheClaimTimeoutAndThePoolRecovers() throws Exception {
+  void withTheApiCutOffAClaimFallsBackWithinTheClaimTimeoutAndThePoolRecovers() throws Exception {
     Sidecar sidecar = sidecar("replica-0", 1);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
-    server.faults().setDown(true);
+    cluster().partition(true);
     long t0 = System.nanoTime();
-    SidecarFixture.Answer answer = SidecarFixture.claim(sidecar, eg, "api-down", Map.of("KERNEL_NAMESPACE", NS));
+    SidecarFixture.Answer answer = SidecarFixture.claim(sidecar, eg, "api-down", Map.of("KERNEL_NAMESPACE", ns));
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(answer.status()).isEqualTo(502);
     assertThat(answer.body().path("reason").asText()).isEqualTo("bind_failed");
     assertThat(millis).isLessThan(10_000);
-    server.faults().setDown(false);
+    cluster().partition(false);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
-    assertThat(SidecarFixture.claim(sidecar, eg, "api-back", Map.of("KERNEL_NAMESPACE", NS)).status()).isEqualTo(200);
+    SidecarFixture.Answer back = SidecarFixture.claim(sidecar, eg, "api-back", Map.of("KERNEL_NAMESPACE", ns));
+    assertThat(back.status()).as(back.body().toString()).isEqualTo(200);
+    SidecarFixture.shutdown(eg.await("api-back", Duration.ofSeconds(30)));
+  }
+
+  static Path directory(Path base, String name) throws java.io.IOException {
+    return Files.createDirectories(base.resolve(name));
   }
 }
