@@ -15,4 +15,9 @@ public record ClusterSnapshot(List<NamespaceState> namespaces) {
       }
     }
   }
+
+  /** A builder of snapshots at {@code now}, for tests of a policy ({@link ClusterSnapshotBuilder}). */
+  public static ClusterSnapshotBuilder builder(java.time.Instant now) {
+    return new ClusterSnapshotBuilder(now);
+  }
 }
