@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import dev.kernelpool.core.sim.bound.BoundComparison;
+import dev.kernelpool.core.sim.bound.TraceRates;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,9 +111,12 @@ final class SimulateCommand implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "%s simulated in %.1f s%n", policy.name(), (System.nanoTime() - start) / 1e9);
       results.add(r);
     }
-    System.out.print(json ? JsonReport.render(results) : TableReport.render(results));
+    // how far each policy is from the possible on this very trace: the bound from its own hourly rates
+    Optional<BoundComparison> bound = Optional.of(new BoundComparison(
+        TraceRates.bound(launches, Duration.ofHours(1)), settings.fastestStart(), "trace, hourly"));
+    System.out.print(json ? JsonReport.render(results, bound) : TableReport.render(results, bound));
     if (report != null) {
-      Files.writeString(report, HtmlReport.render("Kernel pool simulation: " + trace.getFileName(), results));
+      Files.writeString(report, HtmlReport.render("Kernel pool simulation: " + trace.getFileName(), results, bound));
     }
     return 0;
   }

@@ -59,6 +59,13 @@ public final class PoolMetrics {
     return registry;
   }
 
+  /** Starts the claim counters of a namespace and kernelspec known in advance at zero, so their rates exist from the first scrape. */
+  public void expectClaims(String namespace, String kernelspec) {
+    for (String outcome : List.of("hit", "miss", "error")) {
+      claims.add(0, namespace, kernelspec, outcome);
+    }
+  }
+
   public void claim(String namespace, String kernelspec, String outcome) {
     claims.inc(namespace, kernelspec, outcome);
   }

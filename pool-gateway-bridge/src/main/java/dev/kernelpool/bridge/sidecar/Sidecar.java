@@ -104,6 +104,9 @@ public final class Sidecar implements AutoCloseable {
           runtime::requestReconcile, clock, config.claimTimeout());
       metrics.poolGauges(this::kernelSamples, this::targetSamples);
       metrics.leaderGauge(runtime::isLeader);
+      for (String ns : onKubernetes ? config.kubernetes().namespaces() : List.of(config.namespace())) {
+        config.kernelspecs().forEach(k -> metrics.expectClaims(ns, k.name()));
+      }
       if (config.jvmMetrics()) {
         metrics.withJvmMetrics();
       }

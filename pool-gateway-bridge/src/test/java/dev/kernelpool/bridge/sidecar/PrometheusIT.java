@@ -152,9 +152,16 @@ class PrometheusIT {
           assertThat(rules).isEqualTo(recordingRules().size() + alerts().size());
           assertThat(unhealthy).isEmpty();
         });
-        // a sidecar that leads, claims that hit: none of the alerts fires
-        JsonNode firing = get(api + "/api/v1/alerts").path("data").path("alerts");
-        assertThat(firing).as(firing.toString()).isEmpty();
+        // a sidecar that leads, claims that hit: none of the alerts fires (one may be pending: right after the
+        // killed kernel the pool held nothing warm while launches had missed, which is what that alert watches)
+        JsonNode alerts = get(api + "/api/v1/alerts").path("data").path("alerts");
+        List<String> firing = new ArrayList<>();
+        alerts.forEach(a -> {
+          if (!a.path("state").asText().equals("pending")) {
+            firing.add(a.toString());
+          }
+        });
+        assertThat(firing).isEmpty();
       } finally {
         server.destroy();
         if (!server.waitFor(10, TimeUnit.SECONDS)) {
