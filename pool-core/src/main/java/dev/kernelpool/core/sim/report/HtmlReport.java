@@ -14,13 +14,18 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   public static String render(String title, List<SimResult> results) {
+    return render(title, results, java.util.Optional.empty());
+  }
+
+  /** With a bound, the table has its {@code vs bound} column. */
+  public static String render(String title, List<SimResult> results, java.util.Optional<dev.kernelpool.core.sim.bound.BoundComparison> bound) {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>\n")
         .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
             + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#eee}"
             + "svg{border:1px solid #ddd;margin:1em 0}</style></head><body>\n");
     sb.append("<h1>").append(escape(title)).append("</h1>\n");
-    sb.append("<pre>").append(escape(TableReport.render(results))).append("</pre>\n");
+    sb.append("<pre>").append(escape(TableReport.render(results, bound))).append("</pre>\n");
     sb.append("<h2>Pool size against demand (launches per hour), per policy</h2>\n");
     sb.append(timeline(results));
     sb.append("<h2>Hit rate against idle kernel-hours</h2>\n");

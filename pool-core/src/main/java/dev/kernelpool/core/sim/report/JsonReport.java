@@ -12,6 +12,11 @@ public final class JsonReport {
   private JsonReport() {}
 
   public static String render(List<SimResult> results) {
+    return render(results, java.util.Optional.empty());
+  }
+
+  /** With a bound, each policy also carries {@code bound_idle_kernel_hours} and {@code vs_bound}. */
+  public static String render(List<SimResult> results, java.util.Optional<dev.kernelpool.core.sim.bound.BoundComparison> bound) {
     StringBuilder sb = new StringBuilder("{\"policies\": [");
     for (int i = 0; i < results.size(); i++) {
       SimResult r = results.get(i);
@@ -30,9 +35,16 @@ public final class JsonReport {
       field(sb, "peak_quota_use", number(r.peakQuotaUse()), false);
       field(sb, "quota_violations", Long.toString(r.quotaViolations()), false);
       field(sb, "pool_kernels_created", Long.toString(r.poolKernelsCreated()), false);
+      if (bound.isPresent()) {
+        field(sb, "bound_idle_kernel_hours", number(bound.get().boundIdleHours(r)), false);
+        double ratio = bound.get().ratio(r);
+        field(sb, "vs_bound", Double.isFinite(ratio) ? number(ratio) : "null", false);
+      }
       sb.append('}');
     }
-    return sb.append("\n]}\n").toString();
+    sb.append("\n]");
+    bound.ifPresent(b -> sb.append(", \"bound_source\": \"").append(b.source()).append('"'));
+    return sb.append("}\n").toString();
   }
 
   private static void field(StringBuilder sb, String key, String value, boolean first) {
