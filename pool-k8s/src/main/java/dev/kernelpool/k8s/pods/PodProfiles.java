@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * the API server fills it in).
  */
 public final class PodProfiles {
+  static final String SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
   private PodProfiles() {}
 
   public static Optional<PoolProfile> of(V1Pod pod) {
@@ -56,7 +58,10 @@ public final class PodProfiles {
     List<String> volumes = new ArrayList<>();
     if (c.getVolumeMounts() != null) {
       for (V1VolumeMount m : c.getVolumeMounts()) {
-        if (!m.getName().startsWith("kube-api-access-")) {
+        // the service-account token the API server's admission mounts into every pod (a
+        // "<sa>-token-xxxxx" Secret before 1.21, a projected "kube-api-access-xxxxx" after): a pool
+        // pod gets its own the same way, so it is no part of the profile
+        if (!m.getName().startsWith("kube-api-access-") && !SERVICE_ACCOUNT_MOUNT.equals(m.getMountPath())) {
           volumes.add(m.getName() + ":" + m.getMountPath());
         }
       }

@@ -410,6 +410,11 @@ public final class FakeApiServer implements AutoCloseable {
           mark.put("kind", type.kind());
           mark.put("apiVersion", type.apiVersion());
           mark.putObject("metadata").put("resourceVersion", Long.toString(from));
+          if (type.equals(ResourceType.PODS)) {
+            // as a real API server (1.20) sends it: an empty pod with a null container list
+            mark.putObject("spec").putNull("containers");
+            mark.putObject("status");
+          }
           writeEvent(out, "BOOKMARK", mark);
           lastWrite = System.currentTimeMillis();
         }
