@@ -17,9 +17,11 @@ import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.core.snapshot.MemberState;
-import dev.kernelpool.k8s.testing.FakeApiServer;
-import dev.kernelpool.k8s.testing.KubeletSimulator;
-import dev.kernelpool.k8s.testing.ResourceType;
+import dev.kernelpool.k8s.testing.TestCluster;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1LimitRange;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.Yaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,20 +32,20 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Enterprise Gateway 3.3.0 with its own {@code KubernetesProcessProxy}, against the
- * in-memory API server whose kubelet simulator runs pods as real kernels: pool pods behind the
- * pool's launcher, and the pods EG's own {@code launch_kubernetes.py} creates on a miss behind EG's
- * {@code launch_ipykernel.py}, as EG's kernel images do. The sidecar and the kernelspec are the
+ * The real Enterprise Gateway 3.3.0 with its own {@code KubernetesProcessProxy}, written once and
+ * run on both API servers ({@link KubernetesGatewayIT} in-memory, {@link RealKubernetesGatewayIT}
+ * on the real control plane, where EG acts as the administrator and the sidecar as the
+ * service-account user with the shipped RBAC), whose kubelet runs pods as real kernels: pool pods
+ * behind the pool's launcher, and the pods EG's own {@code launch_kubernetes.py} creates on a miss
+ * behind EG's {@code launch_ipykernel.py}, as EG's kernel images do. The sidecar and the kernelspec are the
  * documented ones ({@code examples/kubernetes/sidecar-config.yaml},
  * {@code examples/kernelspecs/python_kubernetes_pooled}), adapted in paths and addresses only.
  * Clients send what JupyterHub sends: {@code KERNEL_USERNAME} and {@code KERNEL_NAMESPACE}.
  */
-class KubernetesGatewayIT {
+abstract class KubernetesGatewaySuite {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String NS = "team-a";
@@ -52,34 +54,28 @@ class KubernetesGatewayIT {
   private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS);
   private static final Path EXAMPLES = Path.of("..", "examples");
 
-  @TempDir static Path dir;
-  private static FakeApiServer server;
-  private static KernelPodRuntime kernels;
-  private static KubeletSimulator kubelet;
+  static Path dir;
+  static TestCluster cluster;
+  static KernelPodRuntime kernels;
   private static Sidecar sidecar;
   private static EnterpriseGatewayRunner eg;
   private static EnterpriseGatewayClient client;
 
-  @BeforeAll
-  static void start() throws Exception {
-    Path home = EnterpriseGateway.home();
-    server = FakeApiServer.start();
-    kernels = new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")), Optional.of(EnterpriseGatewayRunner.launcher(home)));
-    kubelet = KubeletSimulator.withLoopbackIps(server, kernels);
-    server.createNamespace("enterprise-gateway", Map.of());
-    server.createNamespace(NS, Map.of());
-    server.createQuota(NS, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
+  /** The runtime the cluster's kubelet runs pods with: pool pods, and EG's cold pods behind EG's launcher. */
+  static KernelPodRuntime kernels(Path home, Path dir) throws Exception {
+    return new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")), Optional.of(EnterpriseGatewayRunner.launcher(home)));
+  }
+
+  /** Starts EG and the sidecar on {@link #cluster}, whose kubelet runs {@link #kernels}. */
+  static void start(Path home, Path kubeconfig) throws Exception {
+    cluster.ops().namespace(NS, Map.of());
+    cluster.ops().quota(NS, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
     // The documented LimitRange, without which EG's cold pods fail the quota's admission.
-    JsonNode limitRange = YAML.readTree(EXAMPLES.resolve("kubernetes/limitrange.yaml").toFile());
-    server.create(ResourceType.LIMIT_RANGES, NS, JSON.writeValueAsString(limitRange));
+    V1LimitRange limitRange = Yaml.loadAs(EXAMPLES.resolve("kubernetes/limitrange.yaml").toFile(), V1LimitRange.class);
+    limitRange.getMetadata().setNamespace(NS);
+    cluster.ops().core().createNamespacedLimitRange(NS, limitRange).execute();
     sidecar = Sidecar.start(SidecarConfig.parseYaml(documentedSidecarConfig()), Clock.systemUTC());
     writeKernelspec(home);
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, String.join("\n",
-        "apiVersion: v1", "kind: Config", "current-context: test",
-        "clusters: [{name: test, cluster: {server: '" + server.url() + "'}}]",
-        "users: [{name: test, user: {token: test}}]",
-        "contexts: [{name: test, context: {cluster: test, user: test}}]", ""));
     // EG's Kubernetes proxy loads the in-cluster configuration when imported: outside a cluster,
     // run EG with the kubeconfig instead (../shared/vendor/README.md).
     Path runner = dir.resolve("eg_outside_cluster.py");
@@ -92,7 +88,7 @@ class KubernetesGatewayIT {
     eg = EnterpriseGatewayRunner.start(home, dir, dir, Map.of(
         "KUBECONFIG", kubeconfig.toString(),
         "EG_INHERITED_ENVS", "KUBECONFIG",
-        "EG_NAMESPACE", "enterprise-gateway",
+        "EG_NAMESPACE", TestCluster.POOL_NAMESPACE,
         "EG_POLL_INTERVAL", "0.1"), List.of(runner.toString()));
     client = eg.client();
   }
@@ -105,8 +101,12 @@ class KubernetesGatewayIT {
     config.putObject("http").put("host", "127.0.0.1").put("port", 0);
     config.putObject("responseListener").put("host", "127.0.0.1").put("port", 0);
     config.putObject("local").put("workDir", dir.resolve("sidecar").toString());
-    ((ObjectNode) config.path("kubernetes")).put("apiUrl", server.url()).put("identity", "replica-0")
-        .put("leaseNamespace", "enterprise-gateway").put("leaseDuration", "3s").put("renewDeadline", "2s")
+    ObjectNode kubernetes = (ObjectNode) config.path("kubernetes");
+    JsonNode connection = YAML.readTree("{" + cluster.sidecarConnection() + "}");
+    connection.properties().forEach(e -> kubernetes.set(e.getKey(), e.getValue()));
+    // the sidecar's own namespace, where the shipped RBAC's Role is bound on the real server
+    kubernetes.put("identity", "replica-0")
+        .put("leaseNamespace", TestCluster.POOL_NAMESPACE).put("leaseDuration", "3s").put("renewDeadline", "2s")
         .put("retryPeriod", "300ms").put("resync", "2s").put("debounce", "50ms");
     return YAML.writeValueAsString(config);
   }
@@ -140,7 +140,7 @@ class KubernetesGatewayIT {
 
   @AfterAll
   static void stop() throws Exception {
-    Closing.all(eg, sidecar, kubelet, kernels == null ? null : kernels::stopAll, server);
+    Closing.all(eg, sidecar, cluster, kernels == null ? null : kernels::stopAll);
   }
 
   private static JsonNode pools() throws Exception {
@@ -150,8 +150,13 @@ class KubernetesGatewayIT {
     return JSON.readTree(r.body());
   }
 
-  private static List<ObjectNode> kernelPods(String kernelId) {
-    return server.list(ResourceType.PODS, NS, "kernel_id=" + kernelId + ",component=kernel");
+  private static List<V1Pod> kernelPods(String kernelId) throws ApiException {
+    return cluster.ops().pods(NS, "kernel_id=" + kernelId + ",component=kernel").stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  private static String requests(V1Pod pod, String resource) {
+    return pod.getSpec().getContainers().get(0).getResources().getRequests().get(resource).toSuffixedString();
   }
 
   @Test
@@ -162,7 +167,7 @@ class KubernetesGatewayIT {
     assertThat(cold.status()).as("EG: %s\n%s", cold.body(), eg.tail()).isEqualTo(201);
     assertThat(client.run(cold.kernelId(), "6 * 7")).isEqualTo("42");
     assertThat(kernelPods(cold.kernelId())).hasSize(1)
-        .allSatisfy(p -> assertThat(p.path("metadata").path("labels").path("source").asText()).isEqualTo("kernel-pod.yaml"));
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("source")).isEqualTo("kernel-pod.yaml"));
     assertThat(client.delete(cold.kernelId())).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(cold.kernelId()).isEmpty());
 
@@ -174,13 +179,13 @@ class KubernetesGatewayIT {
     assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
     assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("served warm; EG:\n%s\npools: %s", eg.tail(),
         sidecar.registry().all()).isEqualTo(hits + 1);
-    ObjectNode claimed = kernelPods(s.kernelId()).get(0);
+    V1Pod claimed = kernelPods(s.kernelId()).get(0);
     assertThat(client.run(s.kernelId(), "import os; print(os.environ['KERNEL_USERNAME'], os.environ['KERNEL_ID'], os.environ['KERNEL_POD_NAME'])"))
-        .as("KERNEL_POD_NAME names the pod that exists").isEqualTo("alice " + s.kernelId() + " " + claimed.path("metadata").path("name").asText());
-    assertThat(claimed.path("metadata").path("annotations").path("cluster-autoscaler.kubernetes.io/safe-to-evict").asText())
+        .as("KERNEL_POD_NAME names the pod that exists").isEqualTo("alice " + s.kernelId() + " " + claimed.getMetadata().getName());
+    assertThat(claimed.getMetadata().getAnnotations().get("cluster-autoscaler.kubernetes.io/safe-to-evict"))
         .as("EG's template annotation").isEqualTo("false");
-    assertThat(claimed.path("spec").path("securityContext").path("runAsUser").asInt()).isEqualTo(1000);
-    assertThat(claimed.path("spec").path("serviceAccountName").asText()).isEqualTo("default");
+    assertThat(claimed.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1000);
+    assertThat(claimed.getSpec().getServiceAccountName()).isEqualTo("default");
     CompletableFuture<Executed> sleeping = client.executeAsync(s.kernelId(), "import time; time.sleep(60)", Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(s.kernelId()).equals("busy"));
     assertThat(client.interrupt(s.kernelId())).isEqualTo(204);
@@ -190,11 +195,11 @@ class KubernetesGatewayIT {
 
     // Restart: EG deletes the pod by its real name and launches again, under the same kernel id.
     await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
-    String before = claimed.path("metadata").path("name").asText();
+    String before = claimed.getMetadata().getName();
     assertThat(client.restart(s.kernelId())).isEqualTo(200);
     assertThat(client.run(s.kernelId(), "2 + 3")).isEqualTo("5");
-    await().atMost(Duration.ofSeconds(30)).until(() -> server.list(ResourceType.PODS, NS, "").stream()
-        .noneMatch(p -> p.path("metadata").path("name").asText().equals(before)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ops().pods(NS, "").stream()
+        .noneMatch(p -> p.getMetadata().getName().equals(before)));
     // A kernel that dies is restarted by EG's auto-restart into a working one.
     await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
     client.executeAsync(s.kernelId(), "import os; os._exit(1)", Duration.ofSeconds(5)); // a kernel that exits sends no reply
@@ -203,7 +208,7 @@ class KubernetesGatewayIT {
 
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(s.kernelId()).isEmpty());
-    assertThat(server.get(ResourceType.NAMESPACES, null, NS)).as("the user's namespace stays").isNotNull();
+    assertThat(cluster.ops().namespaceExists(NS)).as("the user's namespace stays").isTrue();
     await("the pool refills").atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
   }
 
@@ -216,8 +221,8 @@ class KubernetesGatewayIT {
 
     assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
     assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("no pool of that profile yet: cold").isEqualTo(hits);
-    ObjectNode pod = kernelPods(s.kernelId()).get(0);
-    assertThat(pod.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("2");
+    V1Pod pod = kernelPods(s.kernelId()).get(0);
+    assertThat(requests(pod, "cpu")).isEqualTo("2");
     assertThat(client.run(s.kernelId(), "1 + 1")).isEqualTo("2");
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
 
@@ -228,10 +233,14 @@ class KubernetesGatewayIT {
     Started warm = client.start(POOLED, big);
     assertThat(warm.status()).isEqualTo(201);
     assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("served warm").isEqualTo(hits + 1);
-    ObjectNode resized = kernelPods(warm.kernelId()).get(0);
-    assertThat(resized.path("metadata").path("labels").path("source").asText()).as("a pool pod").isNotEqualTo("kernel-pod.yaml");
-    assertThat(resized.path("spec").path("containers").get(0).path("resources").path("requests").path("cpu").asText()).isEqualTo("2");
-    assertThat(resized.path("spec").path("containers").get(0).path("resources").path("requests").path("memory").asText()).isEqualTo("3Gi");
+    V1Pod resized = kernelPods(warm.kernelId()).get(0);
+    assertThat(resized.getMetadata().getLabels().get("source")).as("a pool pod").isNotEqualTo("kernel-pod.yaml");
+    if (cluster.resizeSupported()) {
+      assertThat(requests(resized, "cpu")).isEqualTo("2");
+      assertThat(requests(resized, "memory")).isEqualTo("3Gi");
+    } else { // before 1.33 the documented resizeFallback: false hands it out with its initial requests
+      assertThat(requests(resized, "cpu")).isEqualTo("100m");
+    }
     assertThat(client.run(warm.kernelId(), "1 + 1")).isEqualTo("2");
     assertThat(client.delete(warm.kernelId())).isEqualTo(204);
   }
@@ -248,7 +257,7 @@ class KubernetesGatewayIT {
 
     JsonNode pools = pools();
     assertThat(pools.findValuesAsText("kernelspec")).doesNotContain(UNPOOLED);
-    assertThat(server.list(ResourceType.PODS, NS, "kernel-pool.dev/kernelspec=" + UNPOOLED)).isEmpty();
+    assertThat(cluster.ops().pods(NS, "kernel-pool.dev/kernelspec=" + UNPOOLED)).isEmpty();
     assertThat(client.delete(own.kernelId())).isEqualTo(204);
   }
 }

@@ -61,6 +61,17 @@ public final class InMemoryCluster implements TestCluster {
     return "apiUrl: '" + relayUrl() + "'";
   }
 
+  @Override
+  public java.nio.file.Path adminKubeconfig(java.nio.file.Path dir) throws IOException {
+    java.nio.file.Path file = dir.resolve("in-memory.kubeconfig");
+    java.nio.file.Files.writeString(file, String.join("\n",
+        "apiVersion: v1", "kind: Config", "current-context: test",
+        "clusters: [{name: test, cluster: {server: '" + server.url() + "'}}]",
+        "users: [{name: test, user: {token: test}}]",
+        "contexts: [{name: test, context: {cluster: test, user: test}}]", ""));
+    return file;
+  }
+
   private String relayUrl() {
     return "http://127.0.0.1:" + relay.port();
   }

@@ -134,6 +134,11 @@ public final class RealTestCluster implements TestCluster {
   }
 
   @Override
+  public Path adminKubeconfig(Path unused) {
+    return cluster.dir().resolve("admin.kubeconfig");
+  }
+
+  @Override
   public void partition(boolean cut) {
     relay.set(cut);
   }

@@ -34,6 +34,9 @@ public interface TestCluster extends AutoCloseable {
   /** The lines of a sidecar's {@code kubernetes:} section that connect it as {@link #poolClients} do. */
   String sidecarConnection();
 
+  /** A kubeconfig file with every right, for a peer that reads one (Enterprise Gateway); written into {@code dir} where needed. */
+  java.nio.file.Path adminKubeconfig(java.nio.file.Path dir) throws IOException;
+
   /** Cuts (or restores) every connection of the pool's clients, as a network partition would. */
   void partition(boolean cut);
 
