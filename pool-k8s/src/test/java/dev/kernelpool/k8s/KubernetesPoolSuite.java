@@ -497,7 +497,10 @@ abstract class KubernetesPoolSuite {
         .allMatch(n -> pool.pod(bed.ns, n).map(PoolPod::deleting).orElse(false)));
     assertThat(pool.warmPods()).extracting(PoolPod::name).doesNotContainAnyElementsOf(deleted).hasSize(3);
     // three live and three terminating fill the room: no replacement while they hold it
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> poolPods().size() == 6 && livePoolPods().size() == 3);
+    // (a real server stops charging a pod stuck terminating once its grace has passed twice, and the pool follows
+    // the server's status.used: a replacement is wrong only while the server still charges the terminating three)
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> poolPods().size() == 6 && livePoolPods().size() == 3
+        || ops.quotaUsed(bed.ns, "compute", "requests.cpu").map(q -> Quantity.parseMilli(q.toSuffixedString()) < 9450).orElse(false));
     cluster().holdPodDeletions(false);
     await().atMost(Duration.ofSeconds(30)).until(() -> livePoolPods().size() == 6 && poolPods().size() == 6
         && poolPods().stream().map(KubernetesPoolSuite::name).noneMatch(deleted::contains));
