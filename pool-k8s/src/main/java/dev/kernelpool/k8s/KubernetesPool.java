@@ -88,7 +88,7 @@ public final class KubernetesPool implements AutoCloseable {
         settings.pool() + "-leader", settings.identity(), settings.leaseDuration(), settings.renewDeadline(),
         settings.retryPeriod()), () -> ref[0].trigger());
     PendingCreates pending = new PendingCreates(clock, proof);
-    reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared, () -> pending.pods(null)),
+    reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared, () -> pending.pods(null), template.footprint()),
         pending, planner, pods, events, history, leadership::isLeader, settings.pool(), clock, settings.reconcile());
     ref[0] = reconciler;
     cache.addListener(pending);

@@ -218,7 +218,9 @@ class EnterpriseGatewayIT {
       assertThat(client.interrupt(noisy)).isEqualTo(204);
       Thread.sleep(100);
     }
-    assertThat(busy.get(30, java.util.concurrent.TimeUnit.SECONDS).error()).isEqualTo("KeyboardInterrupt");
+    // the busy cell ends; ipykernel 6.17 reports KeyboardInterrupt, or (seen once in a CI run, when a further SIGINT
+    // lands while it formats the first) ends the cell with no error message: what matters here is what follows
+    assertThat(busy.get(30, java.util.concurrent.TimeUnit.SECONDS).error()).isIn("KeyboardInterrupt", "");
     delete(noisy);
     Executed other = longCell.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(other.error()).as("the other user's cell").isEmpty();

@@ -38,18 +38,25 @@ public final class SnapshotBuilder {
   private final String pool;
   private final LaunchRecorder launches;
   private final Function<String, List<PoolProfile>> declared;
+  /** How long a reported usage holds as a floor: beyond a recount of the controller-manager. */
+  static final java.time.Duration USAGE_WINDOW = java.time.Duration.ofSeconds(30);
+  private final UsageWatermark watermark = new UsageWatermark(USAGE_WINDOW);
+  private final dev.kernelpool.core.quota.FootprintRule footprint;
 
   public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared) {
-    this(cache, pool, launches, declared, () -> List.of());
+    this(cache, pool, launches, declared, () -> List.of(), dev.kernelpool.core.quota.FootprintRule.DEFAULTS);
   }
 
   /**
+   * @param footprint what each pool member is charged at (the pods' requests): usage beyond the
+   *     pool's is what the watermark holds
    * @param pending pool pods created but not yet seen by the informer: counted as members, so a
    *     reconcile between a create and its watch event does not create the pod again
    */
   public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared,
-      Supplier<List<V1Pod>> pending) {
+      Supplier<List<V1Pod>> pending, dev.kernelpool.core.quota.FootprintRule footprint) {
     this.pending = pending;
+    this.footprint = footprint;
     this.cache = cache;
     this.pool = pool;
     this.launches = launches;
@@ -71,16 +78,38 @@ public final class SnapshotBuilder {
     }
     List<NamespaceState> out = new ArrayList<>();
     KernelspecPopularity popularity = launches.popularity(now);
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (V1Namespace ns : cache.namespaces()) {
       String name = ns.getMetadata().getName();
       if (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())) {
         continue;
       }
       Map<String, String> labels = ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
-      out.add(new NamespaceState(name, labels, quota(name), members.getOrDefault(name, List.of()),
+      names.add(name);
+      List<PoolMember> own = members.getOrDefault(name, List.of());
+      Optional<Quota> quota = quota(name).map(q -> steadied(name, q, own, now));
+      out.add(new NamespaceState(name, labels, quota, members.getOrDefault(name, List.of()),
           launches.history(name, now), declared.apply(name), popularity));
     }
+    watermark.retainOnly(names);
     return new ClusterSnapshot(out);
+  }
+
+  /**
+   * The quota with its usage beyond the pool's own held at its highest of the last {@link
+   * #USAGE_WINDOW}: a recount that briefly misses the pool's newest pods reads as others' usage
+   * falling, and would let the pool grow past the 95% rule. The pool's own members are added at
+   * their footprint as they are now, so its own deletions free room at once.
+   */
+  private Quota steadied(String namespace, Quota q, List<PoolMember> own, Instant now) {
+    Resources charged = Resources.none();
+    for (PoolMember m : own) {
+      if (m.state().isPoolCharged()) {
+        charged = charged.plus(footprint.footprintOf(m.profile()));
+      }
+    }
+    Resources others = watermark.observe(namespace, q.used().minus(charged).clampedAtZero(), now);
+    return new Quota(q.hard(), others.plus(charged));
   }
 
   /** The namespace's combined quota, or empty when it has none. */
