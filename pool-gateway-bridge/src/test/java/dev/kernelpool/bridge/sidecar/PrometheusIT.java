@@ -78,11 +78,20 @@ class PrometheusIT {
   }
 
   private static List<String> alerts() throws IOException {
+    return rules("alert");
+  }
+
+  private static List<String> recordingRules() throws IOException {
+    return rules("record");
+  }
+
+  /** The names of the rules of the rule file that are of {@code kind} ({@code alert} or {@code record}). */
+  private static List<String> rules(String kind) throws IOException {
     List<String> out = new ArrayList<>();
     for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(RULES.toFile()).path("groups")) {
       group.path("rules").forEach(r -> {
-        if (r.has("alert")) {
-          out.add(r.path("alert").asText());
+        if (r.has(kind)) {
+          out.add(r.path(kind).asText());
         }
       });
     }
@@ -206,18 +215,6 @@ class PrometheusIT {
       panel.path("targets").forEach(t -> out.add(t.path("expr").asText()));
     }
     assertThat(out).isNotEmpty();
-    return out;
-  }
-
-  private static List<String> recordingRules() throws IOException {
-    List<String> out = new ArrayList<>();
-    for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(RULES.toFile()).path("groups")) {
-      group.path("rules").forEach(r -> {
-        if (r.has("record")) {
-          out.add(r.path("record").asText());
-        }
-      });
-    }
     return out;
   }
 
