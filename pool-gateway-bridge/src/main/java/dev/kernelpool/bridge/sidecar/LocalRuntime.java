@@ -1,5 +1,7 @@
 package dev.kernelpool.bridge.sidecar;
 
+import dev.kernelpool.bridge.backend.PoolRuntime;
+
 import dev.kernelpool.bridge.backend.KernelBackend;
 import dev.kernelpool.bridge.backend.LocalBackend;
 import dev.kernelpool.bridge.launcher.LauncherResponse;

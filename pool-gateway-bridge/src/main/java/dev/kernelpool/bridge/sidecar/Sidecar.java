@@ -1,5 +1,9 @@
 package dev.kernelpool.bridge.sidecar;
 
+import dev.kernelpool.bridge.backend.KubernetesWiring;
+
+import dev.kernelpool.bridge.backend.PoolRuntime;
+
 import dev.kernelpool.bridge.backend.LocalBackend;
 import dev.kernelpool.bridge.backend.PrivateDirectory;
 import dev.kernelpool.bridge.claim.ClaimService;

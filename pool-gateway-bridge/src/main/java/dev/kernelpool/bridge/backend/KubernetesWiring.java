@@ -1,6 +1,5 @@
-package dev.kernelpool.bridge.sidecar;
+package dev.kernelpool.bridge.backend;
 
-import dev.kernelpool.bridge.backend.KubernetesBackend;
 import dev.kernelpool.bridge.claim.KernelspecTemplate;
 import dev.kernelpool.bridge.claim.ProfileResolver;
 import dev.kernelpool.bridge.config.ConfigException;
@@ -26,10 +25,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /** Builds and starts the Kubernetes pool runtime from the configuration. */
-final class KubernetesWiring {
+public final class KubernetesWiring {
   private KubernetesWiring() {}
 
-  static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, ProfileResolver resolver,
+  public static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, ProfileResolver resolver,
       Planner planner, LaunchRecorder launches, Function<PoolProfile, String> warmup, WarmKernelRegistry registry,
       KernelConnections connections, PoolMetrics metrics, byte[] proofKey) throws IOException {
     KubernetesConfig k = config.kubernetes();

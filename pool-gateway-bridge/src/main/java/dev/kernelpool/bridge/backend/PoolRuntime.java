@@ -1,12 +1,11 @@
-package dev.kernelpool.bridge.sidecar;
+package dev.kernelpool.bridge.backend;
 
-import dev.kernelpool.bridge.backend.KernelBackend;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.core.plan.Plan;
 import java.util.Optional;
 
 /** What keeps the pool filled: local processes planned here, or pods planned by the Kubernetes leader. */
-interface PoolRuntime extends AutoCloseable {
+public interface PoolRuntime extends AutoCloseable {
   KernelBackend backend();
 
   /** A pool kernel's launcher reported its connection info. */

@@ -1,7 +1,5 @@
-package dev.kernelpool.bridge.sidecar;
+package dev.kernelpool.bridge.backend;
 
-import dev.kernelpool.bridge.backend.KernelBackend;
-import dev.kernelpool.bridge.backend.KubernetesBackend;
 import dev.kernelpool.bridge.kernel.KernelClient;
 import dev.kernelpool.bridge.kernel.KernelTimeoutException;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
@@ -37,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * connection info in the pod's Secret and label it warm), and keep its registry equal to the
  * cluster's warm pods, whoever made them warm, so every replica serves claims from every warm pod.
  */
-final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
+public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
 
   private final KubernetesPool pool;
