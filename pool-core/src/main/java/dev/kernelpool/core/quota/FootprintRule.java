@@ -1,7 +1,9 @@
 package dev.kernelpool.core.quota;
 
 import dev.kernelpool.core.resource.Resources;
+import dev.kernelpool.core.snapshot.PoolMember;
 import dev.kernelpool.core.snapshot.PoolProfile;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,5 +35,16 @@ public record FootprintRule(Resources initial) {
         requested.map(
             (name, amount) -> initial.has(name) ? Math.min(amount, initial.milli(name)) : amount);
     return requested.has(PODS) ? reduced : reduced.plus(ONE_POD);
+  }
+
+  /** What the quota is charged for {@code members}: the live and terminating ones at their footprint. */
+  public Resources chargedFor(List<PoolMember> members) {
+    Resources charged = Resources.none();
+    for (PoolMember m : members) {
+      if (m.state().isPoolCharged()) {
+        charged = charged.plus(footprintOf(m.profile()));
+      }
+    }
+    return charged;
   }
 }

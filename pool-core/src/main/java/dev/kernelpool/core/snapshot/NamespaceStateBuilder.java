@@ -109,15 +109,7 @@ public final class NamespaceStateBuilder {
   NamespaceState build(FootprintRule footprint, KernelspecPopularity popularity) {
     Map<PoolProfile, LaunchSeries> series = new HashMap<>();
     launches.forEach((p, times) -> series.put(p, LaunchSeries.ofEpochMillis(times.stream().mapToLong(Long::longValue).toArray())));
-    Optional<Quota> quota = hard.map(h -> {
-      Resources used = other;
-      for (PoolMember m : members) {
-        if (m.state().isPoolCharged()) {
-          used = used.plus(footprint.footprintOf(m.profile()));
-        }
-      }
-      return new Quota(h, used);
-    });
+    Optional<Quota> quota = hard.map(h -> new Quota(h, other.plus(footprint.chargedFor(members))));
     return new NamespaceState(name, labels, quota, members, new LaunchHistory(series), declared, popularity);
   }
 }

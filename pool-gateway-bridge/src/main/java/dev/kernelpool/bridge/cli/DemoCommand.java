@@ -65,9 +65,9 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "  %-28s %8d %10.1f%n", "warm (claimed from the pool)", r.warm().count(), r.warm().p50());
       System.out.printf(Locale.ROOT, "  (of a warm launch, the sidecar's claim took a median %.1f ms)%n", r.sidecarClaim().p50());
       System.out.printf(Locale.ROOT, "  speed-up: %.1fx; 1+1 on a claimed kernel = %s%n", r.cold().p50() / r.warm().p50(), r.onePlusOne());
-      System.out.printf("  hits %d, pool kernels started %s%n",
+      System.out.printf("  hits %d, pool kernels started %d%n",
           sidecar.metrics().claims("local", "python3", "hit"),
-          sidecar.metrics().render().lines().filter(l -> l.startsWith("kernelpool_kernels_started_total{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).mapToObj(v -> Long.toString((long) v)).findFirst().orElse("0"));
+          sidecar.metrics().startedCount("local", "python3"));
       return r.onePlusOne().equals("2") ? 0 : 1;
     }
   }

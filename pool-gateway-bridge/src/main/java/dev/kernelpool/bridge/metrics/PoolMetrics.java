@@ -94,6 +94,10 @@ public final class PoolMetrics {
     started.inc(namespace, kernelspec);
   }
 
+  public long startedCount(String namespace, String kernelspec) {
+    return started.get(namespace, kernelspec);
+  }
+
   public void startFailure(String reason) {
     startFailures.inc(reason);
   }

@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1ResourceQuotaList;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ public final class ClusterCache implements AutoCloseable {
    * claimed and not being deleted: the leftovers of a replica that stopped between creating a pod
    * and proving it (they would hold quota for ever), or pods a user planted.
    */
-  public List<V1Pod> unproven(java.time.Instant createdBefore) {
+  public List<V1Pod> unproven(Instant createdBefore) {
     return pods.getIndexer().list().stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> PoolPod.of(p, pool).filter(l -> !l.isClaimed() && l.createdAt().isBefore(createdBefore)).isPresent())
@@ -206,6 +207,11 @@ public final class ClusterCache implements AutoCloseable {
 
   public List<V1Namespace> namespaces() {
     return namespaces.getIndexer().list();
+  }
+
+  /** Whether the informer shows pod {@code namespace/name} as a proven pool pod: until then, one this replica created is pending. */
+  public boolean showsProven(String namespace, String name) {
+    return pod(namespace, name).flatMap(this::poolPod).isPresent();
   }
 
   /** Whether {@code namespace} exists and is not being deleted, as the informer last saw it. */

@@ -1,5 +1,6 @@
 package dev.kernelpool.k8s.cluster;
 
+import dev.kernelpool.core.quota.FootprintRule;
 import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.snapshot.ClusterSnapshot;
 import dev.kernelpool.core.snapshot.KernelspecPopularity;
@@ -15,12 +16,15 @@ import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1ResourceQuota;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -39,12 +43,12 @@ public final class SnapshotBuilder {
   private final LaunchRecorder launches;
   private final Function<String, List<PoolProfile>> declared;
   /** How long a reported usage holds as a floor: beyond a recount of the controller-manager. */
-  static final java.time.Duration USAGE_WINDOW = java.time.Duration.ofSeconds(30);
+  static final Duration USAGE_WINDOW = Duration.ofSeconds(30);
   private final UsageWatermark watermark = new UsageWatermark(USAGE_WINDOW);
-  private final dev.kernelpool.core.quota.FootprintRule footprint;
+  private final FootprintRule footprint;
 
   public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared) {
-    this(cache, pool, launches, declared, () -> List.of(), dev.kernelpool.core.quota.FootprintRule.DEFAULTS);
+    this(cache, pool, launches, declared, () -> List.of(), FootprintRule.DEFAULTS);
   }
 
   /**
@@ -54,7 +58,7 @@ public final class SnapshotBuilder {
    *     reconcile between a create and its watch event does not create the pod again
    */
   public SnapshotBuilder(ClusterCache cache, String pool, LaunchRecorder launches, Function<String, List<PoolProfile>> declared,
-      Supplier<List<V1Pod>> pending, dev.kernelpool.core.quota.FootprintRule footprint) {
+      Supplier<List<V1Pod>> pending, FootprintRule footprint) {
     this.pending = pending;
     this.footprint = footprint;
     this.cache = cache;
@@ -71,14 +75,14 @@ public final class SnapshotBuilder {
     }
     for (V1Pod pod : pending.get()) {
       // until the informer shows it proven: a pod seen before its proof patch is not yet a member there
-      if (cache.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).flatMap(cache::poolPod).isEmpty()) {
+      if (!cache.showsProven(pod.getMetadata().getNamespace(), pod.getMetadata().getName())) {
         PoolPod.of(pod, pool).flatMap(PoolPod::asMember)
             .ifPresent(m -> members.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(m));
       }
     }
     List<NamespaceState> out = new ArrayList<>();
     KernelspecPopularity popularity = launches.popularity(now);
-    java.util.Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (V1Namespace ns : cache.namespaces()) {
       String name = ns.getMetadata().getName();
       if (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())) {
@@ -88,7 +92,7 @@ public final class SnapshotBuilder {
       names.add(name);
       List<PoolMember> own = members.getOrDefault(name, List.of());
       Optional<Quota> quota = quota(name).map(q -> steadied(name, q, own, now));
-      out.add(new NamespaceState(name, labels, quota, members.getOrDefault(name, List.of()),
+      out.add(new NamespaceState(name, labels, quota, own,
           launches.history(name, now), declared.apply(name), popularity));
     }
     watermark.retainOnly(names);
@@ -102,12 +106,7 @@ public final class SnapshotBuilder {
    * their footprint as they are now, so its own deletions free room at once.
    */
   private Quota steadied(String namespace, Quota q, List<PoolMember> own, Instant now) {
-    Resources charged = Resources.none();
-    for (PoolMember m : own) {
-      if (m.state().isPoolCharged()) {
-        charged = charged.plus(footprint.footprintOf(m.profile()));
-      }
-    }
+    Resources charged = footprint.chargedFor(own);
     Resources others = watermark.observe(namespace, q.used().minus(charged).clampedAtZero(), now);
     return new Quota(q.hard(), others.plus(charged));
   }

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -50,7 +51,7 @@ final class UsageWatermark {
   }
 
   /** Forgets namespaces no longer seen, so the map does not grow with deleted namespaces. */
-  synchronized void retainOnly(java.util.Set<String> namespaces) {
+  synchronized void retainOnly(Set<String> namespaces) {
     seen.keySet().retainAll(namespaces);
   }
 }

@@ -256,7 +256,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     int n = 0;
     for (V1Pod p : pendingCreates.pods(namespace)) {
       // counted here until the informer shows it proven (below): one seen before its proof is neither
-      if (cache.pod(namespace, p.getMetadata().getName()).flatMap(cache::poolPod).isEmpty()) {
+      if (!cache.showsProven(namespace, p.getMetadata().getName())) {
         n++;
       }
     }

@@ -1,6 +1,7 @@
 package dev.kernelpool.core.sim.bound;
 
 import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.snapshot.PoolProfile;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,10 +21,9 @@ public final class TraceRates {
       throw new IllegalArgumentException("bucket must be positive: " + bucket);
     }
     long size = bucket.toMillis();
-    Map<String, Map<Long, Integer>> counts = new HashMap<>();
+    Map<PoolProfile, Map<Long, Integer>> counts = new HashMap<>();
     for (Launch l : trace) {
-      String profile = l.namespace() + '\u0000' + l.kernelspec() + '\u0000' + l.cpuMilli() + '\u0000' + l.memoryMilli();
-      counts.computeIfAbsent(profile, p -> new HashMap<>()).merge(Math.floorDiv(l.timestampMs(), size), 1, Integer::sum);
+      counts.computeIfAbsent(l.profile(), p -> new HashMap<>()).merge(Math.floorDiv(l.timestampMs(), size), 1, Integer::sum);
     }
     int stretches = counts.values().stream().mapToInt(Map::size).sum();
     double[] rates = new double[stretches];

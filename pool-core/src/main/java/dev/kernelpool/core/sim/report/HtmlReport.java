@@ -1,8 +1,10 @@
 package dev.kernelpool.core.sim.report;
 
 import dev.kernelpool.core.sim.SimResult;
+import dev.kernelpool.core.sim.bound.BoundComparison;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts, no external assets) with the results table,
@@ -14,11 +16,11 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   public static String render(String title, List<SimResult> results) {
-    return render(title, results, java.util.Optional.empty());
+    return render(title, results, Optional.empty());
   }
 
   /** With a bound, the table has its {@code vs bound} column. */
-  public static String render(String title, List<SimResult> results, java.util.Optional<dev.kernelpool.core.sim.bound.BoundComparison> bound) {
+  public static String render(String title, List<SimResult> results, Optional<BoundComparison> bound) {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>\n")
         .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"

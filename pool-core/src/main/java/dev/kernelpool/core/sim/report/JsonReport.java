@@ -1,8 +1,10 @@
 package dev.kernelpool.core.sim.report;
 
 import dev.kernelpool.core.sim.SimResult;
+import dev.kernelpool.core.sim.bound.BoundComparison;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The results as JSON: {@code {"policies": [{"policy": "seed", "hit_rate": 0.93, ...}, ...]}},
@@ -12,11 +14,11 @@ public final class JsonReport {
   private JsonReport() {}
 
   public static String render(List<SimResult> results) {
-    return render(results, java.util.Optional.empty());
+    return render(results, Optional.empty());
   }
 
   /** With a bound, each policy also carries {@code bound_idle_kernel_hours} and {@code vs_bound}. */
-  public static String render(List<SimResult> results, java.util.Optional<dev.kernelpool.core.sim.bound.BoundComparison> bound) {
+  public static String render(List<SimResult> results, Optional<BoundComparison> bound) {
     StringBuilder sb = new StringBuilder("{\"policies\": [");
     for (int i = 0; i < results.size(); i++) {
       SimResult r = results.get(i);
