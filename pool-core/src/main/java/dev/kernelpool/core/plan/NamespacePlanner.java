@@ -5,6 +5,7 @@ import dev.kernelpool.core.eligibility.EligibilityCheck;
 import dev.kernelpool.core.evict.EvictionOrder;
 import dev.kernelpool.core.evict.Expiry;
 import dev.kernelpool.core.evict.ExpiryCheck;
+import dev.kernelpool.core.forecast.BurstForecast;
 import dev.kernelpool.core.forecast.ProfileRanking;
 import dev.kernelpool.core.forecast.RankedProfile;
 import dev.kernelpool.core.quota.NamespaceBudget;
@@ -18,6 +19,7 @@ import dev.kernelpool.core.snapshot.PoolMember;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class NamespacePlanner {
   private final ExpiryCheck expiryCheck;
   private final ProfileRanking ranking;
   private final TargetAllocator allocator;
+  /** The burst rule's forecast, or null when the rule is off. */
+  private final BurstForecast burstForecast;
 
   NamespacePlanner(PoolPolicy policy, ProfileRanking ranking) {
     this.policy = policy;
@@ -45,12 +49,16 @@ final class NamespacePlanner {
     this.expiryCheck = new ExpiryCheck(policy.lifecycle());
     this.ranking = ranking;
     this.allocator = new TargetAllocator(policy);
+    BurstRule burst = policy.burst();
+    this.burstForecast = burst.enabled()
+        ? new BurstForecast(burst.minLaunches(), burst.window(), burst.lookahead(), burst.startTime(), burst.maxStarting(), burst.days())
+        : null;
   }
 
   /** The pool's members of one profile in this namespace. */
   private static final class Group {
     final Resources footprint;
-    /** Live members, oldest first; after expiry, only the kept ones. */
+    /** Live members in surplus order (starting newest first, then warm oldest first); after expiry, only the kept ones. */
     List<PoolMember> live = List.of();
     int terminating;
 
@@ -108,7 +116,18 @@ final class NamespacePlanner {
       footprint[i] = group == null ? footprintOf(p, footprints) : group.footprint;
       f[i] = poolCap.project(footprint[i]);
     }
-    TargetAllocator.Allocation allocation = allocator.allocate(ranked, f, poolCap, usageRoom);
+    int[] bursts = new int[ranked.size()];
+    Arrays.fill(bursts, BurstForecast.NONE);
+    Optional<Instant> replanBy = Optional.empty();
+    if (burstForecast != null) {
+      for (int i = 0; i < bursts.length; i++) {
+        bursts[i] = burstForecast.kernelsNeeded(ns.history().of(ranked.get(i).profile()), now.toEpochMilli());
+        if (bursts[i] != BurstForecast.NONE) {
+          replanBy = Optional.of(now.plus(burstForecast.replanEvery()));
+        }
+      }
+    }
+    TargetAllocator.Allocation allocation = allocator.allocate(ranked, f, poolCap, usageRoom, bursts);
     int[] targets = allocation.targets();
 
     // Creations must leave room for everything still charged: terminating members and members
@@ -124,14 +143,16 @@ final class NamespacePlanner {
     int[] keptCount = new int[ranked.size()];
     for (int i = ranked.size() - 1; i >= 0; i--) {
       List<PoolMember> members = kept.get(i);
-      int surplus = members.size() - targets[i];
       Reason reason =
           allocation.desired()[i] > targets[i] ? Reason.QUOTA_PRESSURE : Reason.OVER_TARGET;
+      // While a burst is under way its kernels are not given back: launches that come later than
+      // history's average still need them. Quota pressure still evicts.
+      int surplus = bursts[i] > 0 && reason == Reason.OVER_TARGET ? 0 : members.size() - targets[i];
       for (int k = 0; k < surplus; k++) {
         PoolMember m = members.get(k);
         actions.add(new PlanAction.Delete(m.id(), m.profile(), reason));
       }
-      keptCount[i] = Math.min(members.size(), targets[i]);
+      keptCount[i] = members.size() - Math.max(0, surplus);
       // Kept and surplus members alike stay charged while this plan's creations start.
       room95.take(f[i], members.size());
       roomCap.take(f[i], keptCount[i]);
@@ -168,7 +189,7 @@ final class NamespacePlanner {
         && TargetAllocator.sum(allocation.desired()) > 0) {
       eligibility = Eligibility.NO_HEADROOM;
     }
-    return new NamespacePlan(ns.name(), eligibility, budget, profileTargets, actions);
+    return new NamespacePlan(ns.name(), eligibility, budget, profileTargets, actions, replanBy);
   }
 
   /** Whether a quiet profile launched moments ago waits before its kernels are created. */
@@ -234,7 +255,7 @@ final class NamespacePlanner {
     }
     for (Group g : groups.values()) {
       if (g.live.size() > 1) {
-        g.live.sort(EvictionOrder.OLDEST_FIRST);
+        g.live.sort(EvictionOrder.SURPLUS_FIRST);
       }
     }
     return groups;

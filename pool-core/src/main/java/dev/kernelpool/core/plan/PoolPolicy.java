@@ -16,7 +16,8 @@ public record PoolPolicy(
     DemandRules demand,
     SmallQuotaRule smallQuota,
     FootprintRule footprint,
-    List<ProfileRule> profiles) {
+    List<ProfileRule> profiles,
+    BurstRule burst) {
 
   /** The design talk's policy: 10% pool cap, 95% usage ceiling, 4 h TTL, small footprint. */
   public static final PoolPolicy DEFAULTS =
@@ -27,7 +28,8 @@ public record PoolPolicy(
           DemandRules.DEFAULTS,
           SmallQuotaRule.DEFAULTS,
           FootprintRule.DEFAULTS,
-          List.of());
+          List.of(),
+          BurstRule.DISABLED);
 
   public PoolPolicy {
     Objects.requireNonNull(sizing, "sizing");
@@ -36,6 +38,7 @@ public record PoolPolicy(
     Objects.requireNonNull(demand, "demand");
     Objects.requireNonNull(smallQuota, "smallQuota");
     Objects.requireNonNull(footprint, "footprint");
+    Objects.requireNonNull(burst, "burst");
     profiles = List.copyOf(profiles);
   }
 
@@ -50,30 +53,34 @@ public record PoolPolicy(
   }
 
   public PoolPolicy withSizing(SizingRules newSizing) {
-    return new PoolPolicy(newSizing, eligibility, lifecycle, demand, smallQuota, footprint, profiles);
+    return new PoolPolicy(newSizing, eligibility, lifecycle, demand, smallQuota, footprint, profiles, burst);
   }
 
   public PoolPolicy withEligibility(EligibilityRules newRules) {
-    return new PoolPolicy(sizing, newRules, lifecycle, demand, smallQuota, footprint, profiles);
+    return new PoolPolicy(sizing, newRules, lifecycle, demand, smallQuota, footprint, profiles, burst);
   }
 
   public PoolPolicy withLifecycle(LifecycleRules newRules) {
-    return new PoolPolicy(sizing, eligibility, newRules, demand, smallQuota, footprint, profiles);
+    return new PoolPolicy(sizing, eligibility, newRules, demand, smallQuota, footprint, profiles, burst);
   }
 
   public PoolPolicy withDemand(DemandRules newRules) {
-    return new PoolPolicy(sizing, eligibility, lifecycle, newRules, smallQuota, footprint, profiles);
+    return new PoolPolicy(sizing, eligibility, lifecycle, newRules, smallQuota, footprint, profiles, burst);
   }
 
   public PoolPolicy withSmallQuota(SmallQuotaRule newRule) {
-    return new PoolPolicy(sizing, eligibility, lifecycle, demand, newRule, footprint, profiles);
+    return new PoolPolicy(sizing, eligibility, lifecycle, demand, newRule, footprint, profiles, burst);
   }
 
   public PoolPolicy withFootprint(FootprintRule newRule) {
-    return new PoolPolicy(sizing, eligibility, lifecycle, demand, smallQuota, newRule, profiles);
+    return new PoolPolicy(sizing, eligibility, lifecycle, demand, smallQuota, newRule, profiles, burst);
   }
 
   public PoolPolicy withProfiles(List<ProfileRule> newRules) {
-    return new PoolPolicy(sizing, eligibility, lifecycle, demand, smallQuota, footprint, newRules);
+    return new PoolPolicy(sizing, eligibility, lifecycle, demand, smallQuota, footprint, newRules, burst);
+  }
+
+  public PoolPolicy withBurst(BurstRule newRule) {
+    return new PoolPolicy(sizing, eligibility, lifecycle, demand, smallQuota, footprint, profiles, newRule);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kernelpool.core.plan;
 
+import dev.kernelpool.core.forecast.BurstForecast;
 import dev.kernelpool.core.forecast.RankedProfile;
 import java.util.List;
 
@@ -29,8 +30,11 @@ final class TargetAllocator {
    * @param footprints per ranked profile, projected onto the rooms' names
    * @param poolCap the 10% rule
    * @param usageRoom the 95% rule
+   * @param bursts per ranked profile, the kernels a forecast burst needs (the burst rule), or
+   *     {@link BurstForecast#NONE}: granted past the pool cap, within the usage room, after
+   *     everything else
    */
-  Allocation allocate(List<RankedProfile> ranked, long[][] footprints, Room poolCap, Room usageRoom) {
+  Allocation allocate(List<RankedProfile> ranked, long[][] footprints, Room poolCap, Room usageRoom, int[] bursts) {
     int n = ranked.size();
     int[] desired = new int[n];
     int[] mins = new int[n];
@@ -42,6 +46,11 @@ final class TargetAllocator {
           r.expectedLaunches() > 0 && r.launchesPerHour() >= demand.minLaunchesPerHour(i)
               ? demand.sizing().kernels(r.launchesPerHour(), r.expectedLaunches())
               : 0;
+      if (bursts[i] != BurstForecast.NONE) {
+        // A burst is ahead: the burst rule sizes the profile; the ordinary forecast, which sees the
+        // burst too but not when its kernels must start, keeps at most the one kernel it would.
+        fromDemand = Math.min(fromDemand, 1);
+      }
       desired[i] = Math.max(rule.min(), Math.min(rule.max(), fromDemand));
       mins[i] = rule.min();
     }
@@ -51,6 +60,9 @@ final class TargetAllocator {
     fill(desired, footprints, targets, keep);
 
     Room creationCap = poolCap.copy();
+    if (anyPositive(bursts)) {
+      grantBursts(ranked, bursts, footprints, usageRoom, desired, targets, creationCap);
+    }
     if (sum(targets) == 0) {
       int top = firstPositive(desired);
       if (top >= 0 && smallQuotaApplies(ranked.get(top), footprints[top], poolCap, usageRoom)) {
@@ -59,6 +71,28 @@ final class TargetAllocator {
       }
     }
     return new Allocation(desired, targets, creationCap);
+  }
+
+  /** Raises targets to the bursts' within what the usage room has left, and the creation cap with them. */
+  private void grantBursts(
+      List<RankedProfile> ranked, int[] bursts, long[][] footprints, Room usageRoom, int[] desired, int[] targets, Room creationCap) {
+    Room left = usageRoom.copy();
+    for (int i = 0; i < targets.length; i++) {
+      left.take(footprints[i], targets[i]);
+    }
+    for (int i = 0; i < targets.length; i++) {
+      int wanted = Math.min(bursts[i], policy.ruleFor(ranked.get(i).profile()).max());
+      desired[i] = Math.max(desired[i], wanted);
+      int more = wanted - targets[i];
+      if (more > 0) {
+        int granted = (int) Math.min(more, left.copies(footprints[i]));
+        if (granted > 0) {
+          targets[i] += granted;
+          left.take(footprints[i], granted);
+          creationCap.take(footprints[i], -granted);
+        }
+      }
+    }
   }
 
   private static void fill(int[] wanted, long[][] footprints, int[] targets, Room left) {
@@ -82,6 +116,15 @@ final class TargetAllocator {
         && top.launchesPerHour() > 0
         && poolCap.copies(footprint) == 0
         && usageRoom.copies(footprint) >= 1;
+  }
+
+  private static boolean anyPositive(int[] values) {
+    for (int v : values) {
+      if (v > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static int sum(int[] values) {

@@ -40,6 +40,7 @@ public final class Simulation {
   private static final int READY = 1;
   private static final int TICK = 2;
   private static final int SCHEDULED = 3;
+  private static final int REPLAN = 4;
   private static final String[] QUOTA_NAMES = {"cpu", "memory", "pods"};
 
   private final List<Launch> trace;
@@ -51,6 +52,9 @@ public final class Simulation {
   private final PriorityQueue<Event> events = new PriorityQueue<>();
   private long seq;
   private long now;
+  /** Launches before this only build history; idle time counts from here. */
+  private long measureFrom;
+  private long measured;
   private long hits;
   private long created;
   private long violations;
@@ -81,6 +85,7 @@ public final class Simulation {
     final long memory;
     final long pods;
     final long createdAt;
+    boolean ready;
     PoolMember view;
 
     Member(String id, PoolProfile profile, Resources footprint, long createdAt) {
@@ -105,6 +110,11 @@ public final class Simulation {
     long poolCpu;
     long poolMemory;
     long poolPods;
+    /** Pool kernels starting now, and whether a creation was held back by maxStarting since the last plan. */
+    int starting;
+    boolean throttled;
+    /** When a plan asked to be planned again at the latest (a REPLAN event is queued for it), or MAX_VALUE. */
+    long replanAt = Long.MAX_VALUE;
     final Map<String, Member> members = new LinkedHashMap<>();
     final Map<PoolProfile, ArrayDeque<Member>> warm = new HashMap<>();
     final Map<PoolProfile, long[]> launchTimes = new LinkedHashMap<>();
@@ -160,6 +170,7 @@ public final class Simulation {
     }
     long start = trace.get(0).timestampMs();
     long end = trace.get(trace.size() - 1).timestampMs();
+    measureFrom = start + settings.warmup().toMillis();
     policy.tick().ifPresent(t -> push(start, TICK, null));
     for (SimPolicy.ScheduledCreate c : policy.schedule(trace, settings)) {
       push(Math.max(start - settings.coldStart().plus(settings.coldStartSpread()).toMillis(), c.atMillis()), SCHEDULED, c.profile());
@@ -180,7 +191,10 @@ public final class Simulation {
         nextHour += HOUR;
       }
       launchesThisHour++;
-      waits[i] = launch(l, profilesByLaunch[i]);
+      double wait = launch(l, profilesByLaunch[i]);
+      if (now >= measureFrom) {
+        waits[(int) measured++] = wait;
+      }
       if ((i & 0xFFFF) == 0) {
         progress.accept((double) i / trace.size());
       }
@@ -197,7 +211,7 @@ public final class Simulation {
       }
     }
     progress.accept(1.0);
-    return result(waits);
+    return result(Arrays.copyOf(waits, (int) measured));
   }
 
   private void push(long time, int type, Object subject) {
@@ -213,7 +227,9 @@ public final class Simulation {
     if (ready != null && !ready.isEmpty()) {
       Member m = ready.pollFirst();
       remove(ns, m);
-      hits++;
+      if (now >= measureFrom) {
+        hits++;
+      }
       wait = settings.claimTime().toMillis() / 1000.0;
     } else {
       wait = drawStart() / 1000.0;
@@ -256,8 +272,15 @@ public final class Simulation {
         Ns ns = namespaces.get(m.profile.namespace());
         if (ns.members.get(m.id) == m) {
           m.view = m.view.withState(MemberState.WARM);
+          m.ready = true;
+          ns.starting--;
           ns.memberViews = null;
           ns.warm.computeIfAbsent(m.profile, k -> new ArrayDeque<>()).addLast(m);
+          if (ns.throttled) {
+            // A start finished where creations were held back: the controller plans again.
+            ns.throttled = false;
+            decide(ns);
+          }
         }
       }
       case TICK -> {
@@ -268,7 +291,7 @@ public final class Simulation {
         for (Ns ns : all) {
           states.add(state(ns));
         }
-        List<List<PlanAction>> decisions = policy.decideAll(states, Instant.ofEpochMilli(now));
+        List<SimPolicy.Decision> decisions = policy.planAll(states, Instant.ofEpochMilli(now));
         for (int i = 0; i < all.size(); i++) {
           apply(all.get(i), decisions.get(i));
         }
@@ -277,13 +300,31 @@ public final class Simulation {
           push(next, TICK, null);
         }
       }
-      case SCHEDULED -> create(namespaces.get(((PoolProfile) e.subject()).namespace()), (PoolProfile) e.subject());
+      case REPLAN -> {
+        Ns ns = (Ns) e.subject();
+        if (ns.replanAt == now) {
+          ns.replanAt = Long.MAX_VALUE;
+          decide(ns);
+        }
+      }
+      case SCHEDULED -> create(namespaces.get(((PoolProfile) e.subject()).namespace()), (PoolProfile) e.subject(), false);
       default -> throw new IllegalStateException("unknown event type " + e.type());
     }
   }
 
   private void decide(Ns ns) {
-    apply(ns, policy.decide(state(ns), Instant.ofEpochMilli(now)));
+    apply(ns, policy.plan(state(ns), Instant.ofEpochMilli(now)));
+  }
+
+  private void apply(Ns ns, SimPolicy.Decision decision) {
+    apply(ns, decision.actions());
+    if (decision.replanBy().isPresent()) {
+      long at = Math.max(now + 1, decision.replanBy().get().toEpochMilli());
+      if (at < ns.replanAt) {
+        ns.replanAt = at;
+        push(at, REPLAN, ns);
+      }
+    }
   }
 
   /** What a planner sees of {@code ns} now. */
@@ -313,7 +354,9 @@ public final class Simulation {
     for (PlanAction a : actions) {
       if (a instanceof PlanAction.Create c) {
         for (int k = 0; k < c.count(); k++) {
-          create(ns, c.profile());
+          if (!create(ns, c.profile(), true)) {
+            break;
+          }
         }
       } else if (a instanceof PlanAction.Delete d) {
         Member m = ns.members.get(d.memberId());
@@ -328,7 +371,12 @@ public final class Simulation {
     }
   }
 
-  private void create(Ns ns, PoolProfile profile) {
+  /** Creates a pool kernel unless {@code limited} and maxStarting are starting already; whether it did. */
+  private boolean create(Ns ns, PoolProfile profile, boolean limited) {
+    if (limited && ns.starting >= settings.maxStarting()) {
+      ns.throttled = true;
+      return false;
+    }
     Resources footprint = footprints.computeIfAbsent(profile, policy::footprint);
     Member m = new Member("m" + created++, profile, footprint, now);
     long[] need = {m.cpu, m.memory, m.pods};
@@ -345,8 +393,10 @@ public final class Simulation {
     ns.members.put(m.id, m);
     ns.memberViews = null;
     live++;
+    ns.starting++;
     peak(ns);
     push(now + drawStart(), READY, m);
+    return true;
   }
 
   private void remove(Ns ns, Member m) {
@@ -356,11 +406,17 @@ public final class Simulation {
     ns.poolMemory -= m.memory;
     ns.poolPods -= m.pods;
     live--;
+    if (!m.ready) {
+      ns.starting--;
+    }
     idle(m, now);
   }
 
   private void idle(Member m, long until) {
-    long ms = until - m.createdAt;
+    long ms = until - Math.max(m.createdAt, measureFrom);
+    if (ms <= 0) {
+      return;
+    }
     idleKernelMs += ms;
     idleCpuMilliMs += (double) m.cpu * ms;
     idleMemoryMilliMs += (double) m.memory * ms;

@@ -88,7 +88,7 @@ class PlannerTest {
   }
 
   @Test
-  void evictsLowestRankedProfileOldestFirstWhenUsageRises_neverAClaimedOne() {
+  void evictsLowestRankedProfileFirstStartingBeforeWarmWhenUsageRises_neverAClaimedOne() {
     var ns =
         namespace("team-a")
             .quota("cpu=100", "cpu=88")
@@ -102,7 +102,8 @@ class PlannerTest {
     // outside = 88 + claimed 1 = 89 -> room 6 cpu; python wants 4, R 2 -> fits exactly.
     assertThat(describe(planOne(POLICY, ns))).containsExactly("create 2 python3 BELOW_TARGET");
 
-    // usage rises by 3 cpu: room 3 -> python keeps 3 of its 4, R loses both, oldest first.
+    // usage rises by 3 cpu: room 3 -> python keeps 3 of its 4, R loses both, oldest first; python
+    // loses its starting kernel, not a warm one (a warm kernel serves the next launch at once).
     var pressed =
         namespace("team-a")
             .quota("cpu=100", "cpu=91")
@@ -120,7 +121,7 @@ class PlannerTest {
         .containsExactly(
             "delete r-old QUOTA_PRESSURE",
             "delete r-new QUOTA_PRESSURE",
-            "delete py-1 QUOTA_PRESSURE");
+            "delete py-4 QUOTA_PRESSURE");
   }
 
   @Test

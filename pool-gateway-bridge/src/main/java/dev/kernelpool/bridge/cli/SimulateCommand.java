@@ -67,6 +67,14 @@ final class SimulateCommand implements Callable<Integer> {
       description = "What a warm pool kernel requests before its claim (default: cpu=100m,memory=256Mi).")
   String footprint;
 
+  @Option(names = "--max-starting", defaultValue = "20",
+      description = "Pool kernels starting at once per namespace, as kubernetes.maxStarting (default ${DEFAULT-VALUE}).")
+  int maxStarting;
+
+  @Option(names = "--warmup-days", defaultValue = "0",
+      description = "Days at the start of the trace that only build history: not scored, idle counted after them (default ${DEFAULT-VALUE}).")
+  int warmupDays;
+
   @Option(names = "--config", paramLabel = "SIDECAR.yaml",
       description = "Also simulate the policy a sidecar configuration runs, as policy 'config'.")
   Path config;
@@ -81,7 +89,11 @@ final class SimulateCommand implements Callable<Integer> {
       launches = TraceReader.read(t, trace.toString());
       quotaMap = QuotaFileReader.read(q, quotas.toString());
       FootprintRule warm = footprint == null ? FootprintRule.DEFAULTS : new FootprintRule(Resources.parse(footprint));
-      settings = new SimSettings(Duration.ofSeconds(coldStart), Duration.ofSeconds(spread), SimSettings.DEFAULTS.claimTime(), seed, warm);
+      if (warmupDays < 0) {
+        throw new IllegalArgumentException("--warmup-days must not be negative, got " + warmupDays);
+      }
+      settings = new SimSettings(Duration.ofSeconds(coldStart), Duration.ofSeconds(spread), SimSettings.DEFAULTS.claimTime(), seed, warm,
+          maxStarting, Duration.ofDays(warmupDays));
       for (String p : policies) {
         chosen.add(Policies.byName(p.trim(), settings));
       }
@@ -112,8 +124,11 @@ final class SimulateCommand implements Callable<Integer> {
       results.add(r);
     }
     // how far each policy is from the possible on this very trace: the bound from its own hourly rates
+    // (the scored launches only: those after the warmup)
+    long from = launches.isEmpty() ? 0 : launches.get(0).timestampMs() + settings.warmup().toMillis();
+    List<Launch> scored = launches.stream().filter(l -> l.timestampMs() >= from).toList();
     Optional<BoundComparison> bound = Optional.of(new BoundComparison(
-        TraceRates.bound(launches, Duration.ofHours(1)), settings.fastestStart(), "trace, hourly"));
+        TraceRates.bound(scored, Duration.ofHours(1)), settings.fastestStart(), "trace, hourly"));
     System.out.print(json ? JsonReport.render(results, bound) : TableReport.render(results, bound));
     if (report != null) {
       Files.writeString(report, HtmlReport.render("Kernel pool simulation: " + trace.getFileName(), results, bound));

@@ -11,6 +11,7 @@ import dev.kernelpool.core.evict.LifecycleRules;
 import dev.kernelpool.core.forecast.DemandForecaster;
 import dev.kernelpool.core.forecast.Forecasters;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
+import dev.kernelpool.core.plan.BurstRule;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.plan.QuietRefill;
@@ -106,7 +107,8 @@ public record SidecarConfig(
       "startTimeout", "horizon", "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour",
       "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback",
       "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour",
-      "quietRefillDelay", "quietLaunchesPerHour", "popularTiesFirst"};
+      "quietRefillDelay", "quietLaunchesPerHour", "popularTiesFirst", "burst"};
+  private static final String[] BURST = {"enabled", "minLaunches", "window", "lookahead", "startTime", "maxStarting", "days"};
 
   /** The configured demand forecaster. */
   public DemandForecaster demandForecaster() {
@@ -129,6 +131,7 @@ public record SidecarConfig(
     groups.put("claim.", CLAIM);
     groups.put("local.", LOCAL);
     groups.put("policy.", POLICY);
+    groups.put("policy.burst.", BURST);
     groups.put("kernelspecs[].", KERNELSPEC);
     groups.put("controller.", CONTROLLER);
     groups.put("kubernetes.", KubernetesConfig.KEYS);
@@ -236,7 +239,7 @@ public record SidecarConfig(
           local.string("namespace", "local"),
           local.string("bindIp", "127.0.0.1"),
           portRange(local.string("portRange", "0..0")),
-          policy(root.child("policy"), rules),
+          policy(root.child("policy"), rules).withBurst(burst(root.child("policy").child("burst"), kubernetes.maxStarting())),
           root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
           forecaster(root.child("policy").string("forecaster", LaunchFrequencyForecaster.NAME)),
           specs,
@@ -281,6 +284,20 @@ public record SidecarConfig(
         p.bool("popularTiesFirst", false));
   }
 
+  /** policy.burst: off unless enabled; maxStarting defaults to the Kubernetes backend's. */
+  private static BurstRule burst(ConfigNode b, int backendMaxStarting) {
+    b.allowOnly(BURST);
+    BurstRule d = BurstRule.DISABLED;
+    return new BurstRule(
+        b.bool("enabled", false),
+        b.decimal("minLaunches", d.minLaunches()),
+        b.positiveDuration("window", d.window()),
+        b.positiveDuration("lookahead", d.lookahead()),
+        b.positiveDuration("startTime", d.startTime()),
+        b.integer("maxStarting", backendMaxStarting, 1, 100_000),
+        b.integer("days", d.days(), 1, 60));
+  }
+
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {
     p.allowOnly(POLICY);
     var noQuota = p.quantities("noQuotaBudget");
@@ -300,6 +317,7 @@ public record SidecarConfig(
         demand(p),
         new SmallQuotaRule(p.bool("smallQuota", true), p.decimal("smallQuotaMinLaunchesPerHour", 1.0)),
         p.has("initialFootprint") ? new FootprintRule(Resources.parse(p.quantities("initialFootprint"))) : FootprintRule.DEFAULTS,
-        rules);
+        rules,
+        BurstRule.DISABLED);
   }
 }

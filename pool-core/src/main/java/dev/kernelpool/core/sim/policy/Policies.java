@@ -3,6 +3,7 @@ package dev.kernelpool.core.sim.policy;
 import dev.kernelpool.core.forecast.CombinedForecaster;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.forecast.SeasonalForecaster;
+import dev.kernelpool.core.plan.BurstRule;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolPolicy;
 import dev.kernelpool.core.plan.PoolSizing;
@@ -18,7 +19,7 @@ public final class Policies {
   private Policies() {}
 
   public static List<String> names() {
-    return List.of("none", "static", "seed", "adaptive", "oracle");
+    return List.of("none", "static", "seed", "adaptive", "burst", "oracle");
   }
 
   /** The policy named {@code name}; unknown names fail listing the known ones. */
@@ -28,6 +29,7 @@ public final class Policies {
       case "static" -> new StaticPolicy(1);
       case "seed" -> seed(settings);
       case "adaptive" -> adaptive(settings);
+      case "burst" -> burst(settings);
       case "oracle" -> new OraclePolicy(settings.footprint());
       default -> throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", names()) + ")");
     };
@@ -64,6 +66,21 @@ public final class Policies {
         .withFootprint(settings.footprint())
         .withDemand(adaptiveDemand(settings.coldStart()));
     return new PlannerPolicy("adaptive", policy, CombinedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+  }
+
+  /**
+   * Adaptive plus the burst rule ({@link BurstRule}): bursts history sees coming are pre-warmed
+   * past the 10% rule (never past the 95% rule), begun the model's slowest start before they come,
+   * in waves of the model's {@code maxStarting}.
+   */
+  public static SimPolicy burst(SimSettings settings) {
+    PlannerPolicy adaptive = (PlannerPolicy) adaptive(settings);
+    return adaptive.renamed("burst", adaptive.policy().withBurst(burstRule(settings)));
+  }
+
+  /** The burst rule as the simulator's model of the world sets it: on, slowest start, maxStarting. */
+  public static BurstRule burstRule(SimSettings settings) {
+    return BurstRule.DISABLED.on().withStartTime(settings.slowestStart()).withMaxStarting(settings.maxStarting());
   }
 
   /** The adaptive policy's demand rules for a refill (pool start) time. */

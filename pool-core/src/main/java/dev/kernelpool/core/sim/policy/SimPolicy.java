@@ -48,6 +48,26 @@ public interface SimPolicy {
     return out;
   }
 
+  /**
+   * What to do in one namespace now, and when to plan it again at the latest if nothing happens
+   * (a plan's requeue-after); by default {@link #decide} and no such time.
+   */
+  default Decision plan(NamespaceState namespace, Instant now) {
+    return new Decision(decide(namespace, now), Optional.empty());
+  }
+
+  /** {@link #plan} for each of {@code namespaces}, as {@link #decideAll}. */
+  default List<Decision> planAll(List<NamespaceState> namespaces, Instant now) {
+    List<Decision> out = new ArrayList<>(namespaces.size());
+    for (List<PlanAction> actions : decideAll(namespaces, now)) {
+      out.add(new Decision(actions, Optional.empty()));
+    }
+    return out;
+  }
+
+  /** A namespace's actions, and when to plan it again at the latest. */
+  record Decision(List<PlanAction> actions, Optional<Instant> replanBy) {}
+
   /** Pool kernels to create at fixed times, known in advance (only an oracle knows them). */
   default List<ScheduledCreate> schedule(List<Launch> trace, SimSettings settings) {
     return List.of();

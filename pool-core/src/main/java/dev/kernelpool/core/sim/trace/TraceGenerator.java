@@ -60,16 +60,22 @@ public final class TraceGenerator {
    * rates (this generator's scale): see {@link OnlineBound}. Rates are taken per 5 minutes.
    */
   public OnlineBound onlineBound(Scenario scenario) {
+    return onlineBound(scenario, 0);
+  }
+
+  /** {@link #onlineBound(Scenario)} over the days after the first {@code skipDays} (a simulation's warmup). */
+  public OnlineBound onlineBound(Scenario scenario, int skipDays) {
     List<double[]> stretches = new ArrayList<>();
     if (scenario == Scenario.CLASS) {
       // 300 notebooks in two minutes each weekday, and the background.
-      stretches.add(new double[] {300.0 * scale * 30, 5 * 2 / 60.0});
-      addStretches(stretches, 3.0 * scale, 5, false);
+      int days = Math.max(0, 5 - skipDays);
+      stretches.add(new double[] {300.0 * scale * 30, days * 2 / 60.0});
+      addStretches(stretches, 3.0 * scale, skipDays, 5, false);
     } else {
       Load load = load(scenario);
       for (int n = 0; n < load.count(); n++) {
         for (Spec spec : SPECS) {
-          addStretches(stretches, load.peakPerHour() * scale * share(load, n) * spec.weight(), load.days(), load.weekends());
+          addStretches(stretches, load.peakPerHour() * scale * share(load, n) * spec.weight(), skipDays, load.days(), load.weekends());
         }
       }
     }
@@ -83,14 +89,14 @@ public final class TraceGenerator {
   }
 
   /** One profile's rate per 5 minutes of the day, merged over the days of each kind. */
-  private static void addStretches(List<double[]> out, double peakPerHour, int days, boolean weekends) {
+  private static void addStretches(List<double[]> out, double peakPerHour, int fromDay, int days, boolean weekends) {
     int weekendDays = 0;
-    for (int d = 0; d < days; d++) {
+    for (int d = fromDay; d < days; d++) {
       if (weekends && (d % 7 == 5 || d % 7 == 6)) {
         weekendDays++;
       }
     }
-    int weekdays = days - weekendDays;
+    int weekdays = Math.max(0, days - fromDay) - weekendDays;
     long slot = 5 * 60_000L;
     for (long t = slot / 2; t < DAY; t += slot) {
       out.add(new double[] {rate(t, peakPerHour, false), weekdays * slot / (double) HOUR});

@@ -1,0 +1,119 @@
+package dev.kernelpool.core.forecast;
+
+import dev.kernelpool.core.snapshot.LaunchSeries;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * How many warm kernels of one profile a burst history sees coming needs now. It looks at the next
+ * {@code lookahead} on each earlier day of the same kind (weekday or weekend, UTC) and averages the
+ * launches there: C(x), the launches expected from now until x. A kernel started now is warm
+ * {@code startTime} from now and at most {@code maxStarting} start at once, so by x at most
+ * {@code maxStarting · floor((x - now) / startTime)} more can be ready; the pool must already hold
+ * (warm or starting) the largest {@code C(x) - maxStarting · floor((x - now) / startTime)} over x.
+ * That starts a burst as late as the start time and the waves allow, and drops to zero once history
+ * says the burst is over. Only a burst counts: the launches in some stretch of {@code window} must
+ * average at least {@code minLaunches} a day; anything quieter is the ordinary forecast's business.
+ *
+ * <p>While a burst is ahead the namespace must be planned every {@code replanEvery}; kernels are
+ * started that much earlier, since one may be created up to that late.
+ */
+public final class BurstForecast {
+  private static final long DAY = Duration.ofDays(1).toMillis();
+
+  private final double minLaunches;
+  private final long windowMillis;
+  private final long lookaheadMillis;
+  private final long startMillis;
+  private final int maxStarting;
+  private final int days;
+  private final long replanMillis;
+
+  /** {@link #kernelsNeeded}'s answer when no burst is ahead. */
+  public static final int NONE = -1;
+
+  public BurstForecast(double minLaunches, Duration window, Duration lookahead, Duration startTime, int maxStarting, int days) {
+    if (!(minLaunches >= 1) || window.isNegative() || window.isZero() || lookahead.compareTo(window) < 0
+        || startTime.isNegative() || startTime.isZero() || maxStarting < 1 || days < 1) {
+      throw new IllegalArgumentException("burst forecast: need minLaunches >= 1, 0 < window <= lookahead, startTime > 0, maxStarting >= 1, days >= 1");
+    }
+    this.minLaunches = minLaunches;
+    this.windowMillis = window.toMillis();
+    this.lookaheadMillis = lookahead.toMillis();
+    this.startMillis = startTime.toMillis();
+    this.maxStarting = maxStarting;
+    this.days = days;
+    this.replanMillis = Math.max(1_000, Math.min(15_000, startMillis / 8));
+  }
+
+  /** How often a namespace with a burst ahead must be planned. */
+  public Duration replanEvery() {
+    return Duration.ofMillis(replanMillis);
+  }
+
+  /**
+   * Warm or starting kernels of the profile launched at {@code series} that a burst needs at
+   * {@code nowMillis}, or {@link #NONE} when no burst is ahead.
+   */
+  public int kernelsNeeded(LaunchSeries series, long nowMillis) {
+    if (series.size() == 0) {
+      return NONE;
+    }
+    boolean weekend = isWeekend(nowMillis);
+    int seen = 0;
+    int total = 0;
+    long first = series.epochMilliAt(0);
+    for (int k = days; k >= 1; k--) {
+      long from = nowMillis - k * DAY;
+      if (isWeekend(from) != weekend || from + lookaheadMillis <= first) {
+        continue;
+      }
+      seen++;
+      total += series.countMillis(from, from + lookaheadMillis);
+    }
+    if (seen == 0 || total < minLaunches * seen) {
+      return NONE; // no stretch can hold a burst when the whole lookahead does not
+    }
+    long[] offsets = new long[total];
+    int n = 0;
+    for (int k = days; k >= 1; k--) {
+      long from = nowMillis - k * DAY;
+      if (isWeekend(from) != weekend || from + lookaheadMillis <= first) {
+        continue;
+      }
+      int i = series.indexAtOrAfter(from, 0);
+      for (; i < series.size() && series.epochMilliAt(i) < from + lookaheadMillis; i++) {
+        offsets[n++] = series.epochMilliAt(i) - from;
+      }
+    }
+    Arrays.sort(offsets, 0, n);
+    if (peak(offsets, n) < minLaunches * seen) {
+      return NONE;
+    }
+    long lead = startMillis + replanMillis;
+    double need = 0;
+    for (int j = 0; j < n; j++) {
+      double expected = (j + 1) / (double) seen;
+      need = Math.max(need, expected - (double) maxStarting * (offsets[j] / lead));
+    }
+    return (int) Math.ceil(need - 1e-9);
+  }
+
+  /** The most offsets within one window. */
+  private int peak(long[] offsets, int n) {
+    int best = 0;
+    int lo = 0;
+    for (int hi = 0; hi < n; hi++) {
+      while (offsets[hi] - offsets[lo] >= windowMillis) {
+        lo++;
+      }
+      best = Math.max(best, hi - lo + 1);
+    }
+    return best;
+  }
+
+  private static boolean isWeekend(long epochMillis) {
+    long dow = Math.floorMod(Math.floorDiv(epochMillis, DAY) + 3, 7); // 1970-01-01 was a Thursday: 0 = Monday
+    return dow >= 5;
+  }
+}
