@@ -4,6 +4,7 @@ import dev.kernelpool.core.plan.PlanAction;
 import dev.kernelpool.core.resource.Resources;
 import dev.kernelpool.core.sim.policy.SimPolicy;
 import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.sim.trace.QuotaChange;
 import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchHistory;
 import dev.kernelpool.core.snapshot.LaunchSeries;
@@ -41,6 +42,7 @@ public final class Simulation {
   private static final int TICK = 2;
   private static final int SCHEDULED = 3;
   private static final int REPLAN = 4;
+  private static final int QUOTA = 5;
   private static final String[] QUOTA_NAMES = {"cpu", "memory", "pods"};
 
   private final List<Launch> trace;
@@ -101,9 +103,9 @@ public final class Simulation {
 
   private static final class Ns {
     final String name;
-    final Optional<Resources> hard;
-    final long[] ceiling;
-    final long[] limit;
+    Optional<Resources> hard;
+    final long[] ceiling = new long[3];
+    final long[] limit = new long[3];
     long userCpu;
     long userMemory;
     long userPods;
@@ -128,9 +130,11 @@ public final class Simulation {
 
     Ns(String name, Optional<Resources> hard) {
       this.name = name;
+      setHard(hard);
+    }
+
+    void setHard(Optional<Resources> hard) {
       this.hard = hard;
-      this.limit = new long[3];
-      this.ceiling = new long[3];
       String[] dims = {"cpu", "memory", "pods"};
       for (int i = 0; i < 3; i++) {
         long h = hard.isPresent() && hard.get().has(dims[i]) ? hard.get().milli(dims[i]) : Long.MAX_VALUE;
@@ -141,6 +145,12 @@ public final class Simulation {
   }
 
   public Simulation(List<Launch> trace, Map<String, Resources> quotas, SimSettings settings, SimPolicy policy) {
+    this(trace, quotas, List.of(), settings, policy);
+  }
+
+  /** A run in which quotas change at the given times: the policy sees the new quota from then on. */
+  public Simulation(List<Launch> trace, Map<String, Resources> quotas, List<QuotaChange> quotaChanges, SimSettings settings, SimPolicy policy) {
+    this.quotaChanges = List.copyOf(quotaChanges);
     this.trace = trace;
     this.settings = settings;
     this.policy = policy;
@@ -162,6 +172,7 @@ public final class Simulation {
   }
 
   private final PoolProfile[] profilesByLaunch;
+  private final List<QuotaChange> quotaChanges;
 
   /** Runs the trace; {@code progress} is told the share done (0..1) now and then. */
   public SimResult run(DoubleConsumer progress) {
@@ -172,6 +183,11 @@ public final class Simulation {
     long end = trace.get(trace.size() - 1).timestampMs();
     measureFrom = start + settings.warmup().toMillis();
     policy.tick().ifPresent(t -> push(start, TICK, null));
+    for (QuotaChange c : quotaChanges) {
+      if (namespaces.containsKey(c.namespace())) {
+        push(c.timestampMs(), QUOTA, c);
+      }
+    }
     for (SimPolicy.ScheduledCreate c : policy.schedule(trace, settings)) {
       push(Math.max(start - settings.coldStart().plus(settings.coldStartSpread()).toMillis(), c.atMillis()), SCHEDULED, c.profile());
     }
@@ -299,6 +315,10 @@ public final class Simulation {
         if (next <= end) {
           push(next, TICK, null);
         }
+      }
+      case QUOTA -> {
+        QuotaChange c = (QuotaChange) e.subject();
+        namespaces.get(c.namespace()).setHard(Optional.of(c.hard()));
       }
       case REPLAN -> {
         Ns ns = (Ns) e.subject();

@@ -71,6 +71,12 @@ final class Fixtures {
       return this;
     }
 
+    /** Launches at these instants (sorted). */
+    NamespaceBuilder launchedAt(PoolProfile p, long... epochMillis) {
+      history.put(p, LaunchSeries.ofEpochMillis(epochMillis));
+      return this;
+    }
+
     /** One launch {@code ago} before now. */
     NamespaceBuilder launchedAgo(PoolProfile p, Duration ago) {
       history.merge(

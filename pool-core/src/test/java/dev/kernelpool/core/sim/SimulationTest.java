@@ -123,4 +123,76 @@ class SimulationTest {
     assertThat(json).startsWith("{\"policies\": [").contains("\"policy\": \"none\"", "\"policy\": \"seed\"",
         "\"hit_rate\": ", "\"idle_kernel_hours\": ", "\"quota_violations\": 0", "\"wait_p99_s\": ");
   }
+
+  private static SimResult run(Scenario.Generated g, String policy, SimSettings settings) {
+    return new Simulation(g.launches(), g.quotas(), g.quotaChanges(), settings, Policies.byName(policy, settings)).run(x -> {});
+  }
+
+  @Test
+  void theBurstRuleServesTheClassWarmWithinTwiceTheBound() {
+    // Day one's class is history for what follows: no policy without foresight sees a first class coming.
+    SimSettings settings = SimSettings.DEFAULTS.withWarmup(Duration.ofDays(1)).withMaxStarting(100);
+    Scenario.Generated g = new TraceGenerator(1).generate(Scenario.CLASS);
+    SimResult burst = run(g, "burst", settings);
+    SimResult adaptive = run(g, "adaptive", settings);
+    double bound = new TraceGenerator(1).onlineBound(Scenario.CLASS, 1)
+        .idleKernelHours(burst.hitRate(), settings.fastestStart().toMillis() / 3_600_000.0);
+
+    assertThat(burst.hitRate()).isGreaterThanOrEqualTo(0.90);
+    assertThat(burst.idleKernelHours()).isLessThanOrEqualTo(2 * bound);
+    assertThat(burst.quotaViolations()).isZero();
+    assertThat(adaptive.hitRate()).isLessThan(0.40); // what the 10% cap and refill speed leave without it
+  }
+
+  @Test
+  void withFewerStartsAtOnceTheClassIsBegunEarlierInWavesAndCostsMore() {
+    Scenario.Generated g = new TraceGenerator(1).generate(Scenario.CLASS);
+    SimSettings wide = SimSettings.DEFAULTS.withWarmup(Duration.ofDays(1)).withMaxStarting(300);
+    SimSettings narrow = SimSettings.DEFAULTS.withWarmup(Duration.ofDays(1)).withMaxStarting(20);
+    SimResult inOneGo = run(g, "burst", wide);
+    SimResult inWaves = run(g, "burst", narrow);
+
+    assertThat(inWaves.hitRate()).isGreaterThanOrEqualTo(0.90);
+    assertThat(inOneGo.hitRate()).isGreaterThanOrEqualTo(0.90);
+    // 300 kernels at 20 at a time take 15 waves of a slowest start: the first wait half an hour.
+    assertThat(inWaves.idleKernelHours()).isGreaterThan(2 * inOneGo.idleKernelHours());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"DIURNAL", "WEEKLY", "NEAR_QUOTA", "LONG_TAIL"})
+  void theBurstRuleChangesNothingWhereThereIsNoBurst(Scenario scenario) {
+    Scenario.Generated g = new TraceGenerator(1).generate(scenario);
+    SimResult adaptive = run(g, "adaptive");
+    SimResult burst = run(g, "burst");
+
+    assertThat(burst.hits()).isGreaterThanOrEqualTo(adaptive.hits());
+    assertThat(burst.idleKernelHours()).isLessThanOrEqualTo(adaptive.idleKernelHours());
+  }
+
+  @ParameterizedTest(name = "{0} seed {1}")
+  @CsvSource({"HOLIDAY,1", "CLASS_MOVED,1", "CLASS_CANCELLED,1", "KERNELSPEC_TAKEOVER,1", "QUOTA_SHRINK,1",
+      "CLASS_MOVED,2", "CLASS_CANCELLED,2", "KERNELSPEC_TAKEOVER,2", "QUOTA_SHRINK,2"})
+  void whenThePatternBreaksAdaptiveWithOrWithoutBurstsIsNeverWorseThanSeedOnHitsAndIdleAtOnce(Scenario scenario, long traceSeed) {
+    Scenario.Generated g = new TraceGenerator(traceSeed).generate(scenario);
+    SimResult seed = run(g, "seed", SimSettings.DEFAULTS);
+    for (String p : List.of("adaptive", "burst")) {
+      SimResult r = run(g, p, SimSettings.DEFAULTS);
+      assertThat(r.hits() < seed.hits() && r.idleKernelHours() > seed.idleKernelHours())
+          .as("%s: %d hits / %.0f idle against seed's %d / %.0f", p, r.hits(), r.idleKernelHours(), seed.hits(), seed.idleKernelHours())
+          .isFalse();
+      assertThat(r.quotaViolations()).as(p).isZero();
+    }
+  }
+
+  @Test
+  void aShrunkQuotaIsHonouredFromTheMomentItChanges() {
+    Scenario.Generated g = new TraceGenerator(1).generate(Scenario.QUOTA_SHRINK);
+    SimResult unaware = new Simulation(g.launches(), g.quotas(), SimSettings.DEFAULTS, Policies.byName("static", SimSettings.DEFAULTS)).run(x -> {});
+    SimResult aware = run(g, "static", SimSettings.DEFAULTS);
+
+    assertThat(g.quotaChanges()).hasSize(1);
+    // The static pool ignores quotas: against the shrunk quota it breaks the 95% rule more often.
+    assertThat(aware.quotaViolations()).isGreaterThan(unaware.quotaViolations());
+    assertThat(run(g, "adaptive", SimSettings.DEFAULTS).quotaViolations()).isZero();
+  }
 }

@@ -56,8 +56,17 @@ final class GenerateCommand implements Callable<Integer> {
     try (Writer w = Files.newBufferedWriter(out.resolve("quotas.csv"))) {
       QuotaFileReader.write(new java.util.TreeMap<>(g.quotas()), w);
     }
-    System.err.printf("%s: %d launches over %d namespaces -> %s%n", s.id(), g.launches().size(), g.quotas().size(), out);
-    OnlineBound bound = generator.onlineBound(s);
+    if (!g.quotaChanges().isEmpty()) {
+      try (Writer w = Files.newBufferedWriter(out.resolve("quota-changes.csv"))) {
+        QuotaFileReader.writeChanges(g.quotaChanges(), w);
+      }
+    }
+    System.err.printf("%s: %d launches over %d namespaces -> %s%s%n", s.id(), g.launches().size(), g.quotas().size(), out,
+        g.quotaChanges().isEmpty() ? "" : " (and quota-changes.csv: simulate --quota-changes)");
+    // the robustness scenarios break the generator's own rates: their bound comes from the trace
+    OnlineBound bound = TraceGenerator.hasRateBound(s)
+        ? generator.onlineBound(s)
+        : dev.kernelpool.core.sim.bound.TraceRates.bound(g.launches(), java.time.Duration.ofHours(1));
     System.err.printf("no policy without foresight serves 90%% / 95%% / 99%% of them warm for less than "
         + "%.0f / %.0f / %.0f idle kernel-hours (%d s starts)%n",
         bound.idleKernelHours(0.90, MIN_START_HOURS), bound.idleKernelHours(0.95, MIN_START_HOURS),

@@ -13,6 +13,7 @@ import dev.kernelpool.core.sim.report.HtmlReport;
 import dev.kernelpool.core.sim.report.JsonReport;
 import dev.kernelpool.core.sim.report.TableReport;
 import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.sim.trace.QuotaChange;
 import dev.kernelpool.core.sim.trace.QuotaFileReader;
 import dev.kernelpool.core.sim.trace.TraceFormatException;
 import dev.kernelpool.core.sim.trace.TraceReader;
@@ -67,6 +68,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "What a warm pool kernel requests before its claim (default: cpu=100m,memory=256Mi).")
   String footprint;
 
+  @Option(names = "--quota-changes", paramLabel = "FILE.csv", description = "CSV: " + QuotaFileReader.CHANGES_HEADER
+      + " (what generate writes for scenarios whose quota changes).")
+  Path quotaChanges;
+
   @Option(names = "--max-starting", defaultValue = "20",
       description = "Pool kernels starting at once per namespace, as kubernetes.maxStarting (default ${DEFAULT-VALUE}).")
   int maxStarting;
@@ -84,10 +89,16 @@ final class SimulateCommand implements Callable<Integer> {
     List<Launch> launches;
     Map<String, Resources> quotaMap;
     SimSettings settings;
+    List<QuotaChange> changes = List.of();
     List<SimPolicy> chosen = new ArrayList<>();
     try (BufferedReader t = Files.newBufferedReader(trace); BufferedReader q = Files.newBufferedReader(quotas)) {
       launches = TraceReader.read(t, trace.toString());
       quotaMap = QuotaFileReader.read(q, quotas.toString());
+      if (quotaChanges != null) {
+        try (BufferedReader c = Files.newBufferedReader(quotaChanges)) {
+          changes = QuotaFileReader.readChanges(c, quotaChanges.toString());
+        }
+      }
       FootprintRule warm = footprint == null ? FootprintRule.DEFAULTS : new FootprintRule(Resources.parse(footprint));
       if (warmupDays < 0) {
         throw new IllegalArgumentException("--warmup-days must not be negative, got " + warmupDays);
@@ -113,7 +124,7 @@ final class SimulateCommand implements Callable<Integer> {
     for (SimPolicy policy : chosen) {
       long start = System.nanoTime();
       double[] lastShown = {0};
-      SimResult r = new Simulation(launches, quotaMap, settings, policy).run(done -> {
+      SimResult r = new Simulation(launches, quotaMap, changes, settings, policy).run(done -> {
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (elapsed > 3 && done - lastShown[0] >= 0.1) {
           lastShown[0] = done;

@@ -5,12 +5,19 @@ import dev.kernelpool.core.resource.Resources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Reads and writes quota files: CSV {@code namespace,cpu,memory,pods} of hard limits. */
+/**
+ * Reads and writes quota files: CSV {@code namespace,cpu,memory,pods} of hard limits, and quota
+ * change files: CSV {@code timestamp_ms,namespace,cpu,memory,pods}, a namespace's new hard limits
+ * from that time on, in time order.
+ */
 public final class QuotaFileReader {
   public static final String HEADER = "namespace,cpu,memory,pods";
+  public static final String CHANGES_HEADER = "timestamp_ms,namespace,cpu,memory,pods";
 
   private QuotaFileReader() {}
 
@@ -33,6 +40,44 @@ public final class QuotaFileReader {
       }
     });
     return quotas;
+  }
+
+  public static List<QuotaChange> readChanges(BufferedReader in, String source) {
+    List<QuotaChange> changes = new ArrayList<>();
+    CsvRows.read(in, source, CHANGES_HEADER, (line, f) -> {
+      if (f.length != 5 || f[1].isBlank()) {
+        throw new TraceFormatException(source, line, "expected " + CHANGES_HEADER);
+      }
+      long at;
+      try {
+        at = Long.parseLong(f[0].trim());
+      } catch (NumberFormatException e) {
+        throw new TraceFormatException(source, line, "timestamp_ms: not a number: " + f[0].trim());
+      }
+      if (!changes.isEmpty() && at < changes.get(changes.size() - 1).timestampMs()) {
+        throw new TraceFormatException(source, line, "timestamp_ms: out of time order");
+      }
+      try {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("cpu", f[2].trim());
+        q.put("memory", f[3].trim());
+        q.put("pods", f[4].trim());
+        changes.add(new QuotaChange(at, f[1].trim(), Resources.parse(q)));
+      } catch (InvalidQuantityException e) {
+        throw new TraceFormatException(source, line, e.getMessage());
+      }
+    });
+    return changes;
+  }
+
+  public static void writeChanges(List<QuotaChange> changes, Writer out) throws IOException {
+    out.write(CHANGES_HEADER);
+    out.write('\n');
+    for (QuotaChange c : changes) {
+      Map<String, String> q = c.hard().toQuantities();
+      out.write(c.timestampMs() + "," + c.namespace() + "," + q.getOrDefault("cpu", "0") + "," + q.getOrDefault("memory", "0") + ","
+          + q.getOrDefault("pods", "0") + "\n");
+    }
   }
 
   public static void write(Map<String, Resources> quotas, Writer out) throws IOException {

@@ -19,7 +19,17 @@ public enum Scenario {
   /** 14 days, 50 namespaces, weekdays busy and weekends quiet. */
   WEEKLY("weekly"),
   /** 14 days, 1,000 namespaces, about a million launches: the speed benchmark. */
-  LARGE("large");
+  LARGE("large"),
+  /** Robustness: weekly's 14 days, the second week a holiday (weekdays as quiet as weekends). */
+  HOLIDAY("holiday"),
+  /** Robustness: the class, two weeks of weekdays, the second week at 14:00 instead of 10:00. */
+  CLASS_MOVED("class-moved"),
+  /** Robustness: the class, two weeks of weekdays, cancelled on the second Monday and Tuesday. */
+  CLASS_CANCELLED("class-cancelled"),
+  /** Robustness: diurnal over two weeks; from the second Monday a new kernelspec takes python3's users. */
+  KERNELSPEC_TAKEOVER("kernelspec-takeover"),
+  /** Robustness: near-quota over two weeks; on the first Wednesday at noon its quota shrinks to 60%. */
+  QUOTA_SHRINK("quota-shrink");
 
   private final String id;
 
@@ -42,11 +52,16 @@ public enum Scenario {
         "unknown scenario '" + id + "' (known: " + Arrays.stream(values()).map(Scenario::id).collect(Collectors.joining(", ")) + ")");
   }
 
-  /** A generated trace and its namespaces' hard quotas. */
-  public record Generated(List<Launch> launches, Map<String, Resources> quotas) {
+  /** A generated trace, its namespaces' hard quotas, and changes to them in time order. */
+  public record Generated(List<Launch> launches, Map<String, Resources> quotas, List<QuotaChange> quotaChanges) {
     public Generated {
       launches = List.copyOf(launches);
       quotas = Map.copyOf(quotas);
+      quotaChanges = List.copyOf(quotaChanges);
+    }
+
+    public Generated(List<Launch> launches, Map<String, Resources> quotas) {
+      this(launches, quotas, List.of());
     }
   }
 }

@@ -52,7 +52,15 @@ public final class TraceGenerator {
   }
 
   public Scenario.Generated generate(Scenario scenario) {
-    return scenario == Scenario.CLASS ? classroom() : namespaces(load(scenario));
+    return switch (scenario) {
+      case CLASS -> classroom();
+      case HOLIDAY -> holiday();
+      case CLASS_MOVED -> classes(day -> day >= 7 ? 14 : 10);
+      case CLASS_CANCELLED -> classes(day -> day == 7 || day == 8 ? -1 : 10);
+      case KERNELSPEC_TAKEOVER -> takeover();
+      case QUOTA_SHRINK -> quotaShrink();
+      default -> namespaces(load(scenario));
+    };
   }
 
   /**
@@ -65,6 +73,9 @@ public final class TraceGenerator {
 
   /** {@link #onlineBound(Scenario)} over the days after the first {@code skipDays} (a simulation's warmup). */
   public OnlineBound onlineBound(Scenario scenario, int skipDays) {
+    if (!hasRateBound(scenario)) {
+      throw new IllegalArgumentException("scenario " + scenario.id() + " has no bound from true rates: take one from its trace (TraceRates)");
+    }
     List<double[]> stretches = new ArrayList<>();
     if (scenario == Scenario.CLASS) {
       // 300 notebooks in two minutes each weekday, and the background.
@@ -86,6 +97,14 @@ public final class TraceGenerator {
       hours[i] = stretches.get(i)[1];
     }
     return new OnlineBound(rates, hours);
+  }
+
+  /** Whether {@link #onlineBound} knows the scenario's true rates (the robustness scenarios' are taken from their traces). */
+  public static boolean hasRateBound(Scenario scenario) {
+    return switch (scenario) {
+      case DIURNAL, WEEKLY, CLASS, LONG_TAIL, NEAR_QUOTA, LARGE -> true;
+      default -> false;
+    };
   }
 
   /** One profile's rate per 5 minutes of the day, merged over the days of each kind. */
@@ -121,7 +140,10 @@ public final class TraceGenerator {
       case LONG_TAIL -> new Load(1000, 7, 0.08, 1, true, Resources.parse("cpu=4,memory=16Gi,pods=10"), 40);
       case NEAR_QUOTA -> new Load(1, 5, 40.0, 1, false, Resources.parse("cpu=60,memory=240Gi,pods=80"), 120);
       case LARGE -> new Load(1000, 14, 30.0, 20, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 40);
-      case CLASS -> throw new IllegalArgumentException("the class scenario is not a load of namespaces");
+      case HOLIDAY -> load(Scenario.WEEKLY);
+      case KERNELSPEC_TAKEOVER -> new Load(20, 12, 12.0, 30, true, Resources.parse("cpu=200,memory=800Gi,pods=300"), 45);
+      case QUOTA_SHRINK -> new Load(1, 12, 40.0, 1, true, Resources.parse("cpu=60,memory=240Gi,pods=80"), 120);
+      default -> throw new IllegalArgumentException("the " + scenario.id() + " scenario is not a load of namespaces");
     };
   }
 
@@ -146,6 +168,15 @@ public final class TraceGenerator {
   }
 
   private void arrivals(List<Launch> out, String ns, Spec spec, int days, double peakPerHour, boolean weekends, int meanMinutes) {
+    arrivals(out, ns, spec, days, peakPerHour, t -> rate(t, peakPerHour, weekends), meanMinutes);
+  }
+
+  /** Launches per hour at an offset into the trace; never above the peak. */
+  private interface Shape {
+    double perHour(long t);
+  }
+
+  private void arrivals(List<Launch> out, String ns, Spec spec, int days, double peakPerHour, Shape shape, int meanMinutes) {
     double maxPerMs = peakPerHour / HOUR;
     if (maxPerMs <= 0) {
       return;
@@ -157,7 +188,7 @@ public final class TraceGenerator {
       if (t >= end) {
         return;
       }
-      if (random.nextDouble() * maxPerMs <= rate((long) t, peakPerHour, weekends) / HOUR) {
+      if (random.nextDouble() * maxPerMs <= shape.perHour((long) t) / HOUR) {
         out.add(launch((long) t, ns, spec, meanMinutes));
       }
     }
@@ -175,6 +206,72 @@ public final class TraceGenerator {
   private Launch launch(long offset, String ns, Spec spec, int meanMinutes) {
     long duration = Math.max(300, (long) (-Math.log(1 - random.nextDouble()) * meanMinutes * 60));
     return new Launch(START.toEpochMilli() + offset, ns, spec.name(), spec.cpuMilli(), spec.memoryMilli(), duration);
+  }
+
+  /** Weekly, with the second week's weekdays a holiday: as quiet as a weekend. */
+  private Scenario.Generated holiday() {
+    Load load = load(Scenario.HOLIDAY);
+    List<Launch> launches = new ArrayList<>();
+    Map<String, Resources> quotas = new LinkedHashMap<>();
+    for (int n = 0; n < load.count(); n++) {
+      String ns = String.format("ns-%04d", n);
+      quotas.put(ns, load.quota().times(scale));
+      for (Spec spec : SPECS) {
+        double peak = load.peakPerHour() * scale * share(load, n) * spec.weight();
+        arrivals(launches, ns, spec, load.days(), peak, t -> {
+          long day = t / DAY;
+          return rate(t, peak, true) * (day >= 7 && day <= 11 ? 0.2 : 1.0);
+        }, load.meanMinutes());
+      }
+    }
+    return sorted(launches, quotas, List.of());
+  }
+
+  /** Diurnal over two weeks with weekends; from day 7 python3's launches go to a new kernelspec, python3-v2. */
+  private Scenario.Generated takeover() {
+    Scenario.Generated g = namespaces(load(Scenario.KERNELSPEC_TAKEOVER));
+    long switchAt = START.toEpochMilli() + 7 * DAY;
+    List<Launch> launches = new ArrayList<>(g.launches().size());
+    for (Launch l : g.launches()) {
+      boolean moved = l.kernelspec().equals("python3") && l.timestampMs() >= switchAt;
+      launches.add(moved ? new Launch(l.timestampMs(), l.namespace(), "python3-v2", l.cpuMilli(), l.memoryMilli(), l.durationSeconds()) : l);
+    }
+    return sorted(launches, g.quotas(), List.of());
+  }
+
+  /** Near-quota over two weeks with weekends; on day 2 at noon the quota shrinks to 60%. */
+  private Scenario.Generated quotaShrink() {
+    Scenario.Generated g = namespaces(load(Scenario.QUOTA_SHRINK));
+    String ns = g.quotas().keySet().iterator().next();
+    Resources shrunk = Resources.parse("cpu=36,memory=144Gi,pods=48").times(scale);
+    return new Scenario.Generated(g.launches(), g.quotas(), List.of(new QuotaChange(START.toEpochMilli() + 2 * DAY + 12 * HOUR, ns, shrunk)));
+  }
+
+  /** The class over two weeks of weekdays: 300 notebooks within two minutes at {@code hourOf(day)} (negative: no class), and the background. */
+  private Scenario.Generated classes(java.util.function.IntUnaryOperator hourOf) {
+    List<Launch> launches = new ArrayList<>();
+    Spec py = SPECS[0];
+    for (int day = 0; day < 12; day++) {
+      if (day % 7 >= 5 || hourOf.applyAsInt(day) < 0) {
+        continue;
+      }
+      long classStart = day * DAY + hourOf.applyAsInt(day) * HOUR;
+      for (int student = 0; student < 300 * scale; student++) {
+        long at = classStart + (long) (random.nextDouble() * Duration.ofMinutes(2).toMillis());
+        launches.add(new Launch(START.toEpochMilli() + at, "course-101", py.name(), 500, gib(1), 90 * 60));
+      }
+    }
+    List<Launch> background = new ArrayList<>();
+    arrivals(background, "course-101", py, 12, 3.0 * scale, true, 45);
+    for (Launch l : background) {
+      launches.add(new Launch(l.timestampMs(), l.namespace(), l.kernelspec(), 500, gib(1), l.durationSeconds()));
+    }
+    return sorted(launches, Map.of("course-101", Resources.parse("cpu=400,memory=800Gi,pods=500").times(scale)), List.of());
+  }
+
+  private static Scenario.Generated sorted(List<Launch> launches, Map<String, Resources> quotas, List<QuotaChange> changes) {
+    launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace).thenComparing(Launch::kernelspec));
+    return new Scenario.Generated(launches, quotas, changes);
   }
 
   private Scenario.Generated classroom() {
