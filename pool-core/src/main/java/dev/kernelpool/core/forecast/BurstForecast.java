@@ -29,8 +29,17 @@ public final class BurstForecast {
   private final int days;
   private final long replanMillis;
 
+  /**
+   * What a burst needs now.
+   *
+   * @param kernels warm or starting kernels the pool must hold now
+   * @param underWay whether history had the burst's launches within the last lead: launches that
+   *     come later than history's average still need its kernels, so none are given back yet
+   */
+  public record Need(int kernels, boolean underWay) {}
+
   /** {@link #kernelsNeeded}'s answer when no burst is ahead. */
-  public static final int NONE = -1;
+  public static final Need NONE = new Need(-1, false);
 
   public BurstForecast(double minLaunches, Duration window, Duration lookahead, Duration startTime, int maxStarting, int days) {
     if (!(minLaunches >= 1) || window.isNegative() || window.isZero() || lookahead.compareTo(window) < 0
@@ -55,10 +64,12 @@ public final class BurstForecast {
    * Warm or starting kernels of the profile launched at {@code series} that a burst needs at
    * {@code nowMillis}, or {@link #NONE} when no burst is ahead.
    */
-  public int kernelsNeeded(LaunchSeries series, long nowMillis) {
+  public Need kernelsNeeded(LaunchSeries series, long nowMillis) {
     if (series.size() == 0) {
       return NONE;
     }
+    // History from one lead back (a burst under way) to the lookahead, on earlier days of this kind.
+    long lead = startMillis + replanMillis;
     boolean weekend = isWeekend(nowMillis);
     int seen = 0;
     int total = 0;
@@ -69,10 +80,10 @@ public final class BurstForecast {
         continue;
       }
       seen++;
-      total += series.countMillis(from, from + lookaheadMillis);
+      total += series.countMillis(from - lead, from + lookaheadMillis);
     }
     if (seen == 0 || total < minLaunches * seen) {
-      return NONE; // no stretch can hold a burst when the whole lookahead does not
+      return NONE; // no stretch can hold a burst when the whole span does not
     }
     long[] offsets = new long[total];
     int n = 0;
@@ -81,7 +92,7 @@ public final class BurstForecast {
       if (isWeekend(from) != weekend || from + lookaheadMillis <= first) {
         continue;
       }
-      int i = series.indexAtOrAfter(from, 0);
+      int i = series.indexAtOrAfter(from - lead, 0);
       for (; i < series.size() && series.epochMilliAt(i) < from + lookaheadMillis; i++) {
         offsets[n++] = series.epochMilliAt(i) - from;
       }
@@ -90,13 +101,16 @@ public final class BurstForecast {
     if (peak(offsets, n) < minLaunches * seen) {
       return NONE;
     }
-    long lead = startMillis + replanMillis;
+    int past = 0;
+    while (past < n && offsets[past] < 0) {
+      past++;
+    }
     double need = 0;
-    for (int j = 0; j < n; j++) {
-      double expected = (j + 1) / (double) seen;
+    for (int j = past; j < n; j++) {
+      double expected = (j - past + 1) / (double) seen;
       need = Math.max(need, expected - (double) maxStarting * (offsets[j] / lead));
     }
-    return (int) Math.ceil(need - 1e-9);
+    return new Need((int) Math.ceil(need - 1e-9), past > 0);
   }
 
   /** The most offsets within one window. */

@@ -117,12 +117,15 @@ final class NamespacePlanner {
       f[i] = poolCap.project(footprint[i]);
     }
     int[] bursts = new int[ranked.size()];
-    Arrays.fill(bursts, BurstForecast.NONE);
+    boolean[] underWay = new boolean[ranked.size()];
+    Arrays.fill(bursts, TargetAllocator.NO_BURST);
     Optional<Instant> replanBy = Optional.empty();
     if (burstForecast != null) {
       for (int i = 0; i < bursts.length; i++) {
-        bursts[i] = burstForecast.kernelsNeeded(ns.history().of(ranked.get(i).profile()), now.toEpochMilli());
-        if (bursts[i] != BurstForecast.NONE) {
+        BurstForecast.Need need = burstForecast.kernelsNeeded(ns.history().of(ranked.get(i).profile()), now.toEpochMilli());
+        if (need != BurstForecast.NONE) {
+          bursts[i] = need.kernels();
+          underWay[i] = need.kernels() > 0 || need.underWay();
           replanBy = Optional.of(now.plus(burstForecast.replanEvery()));
         }
       }
@@ -147,7 +150,7 @@ final class NamespacePlanner {
           allocation.desired()[i] > targets[i] ? Reason.QUOTA_PRESSURE : Reason.OVER_TARGET;
       // While a burst is under way its kernels are not given back: launches that come later than
       // history's average still need them. Quota pressure still evicts.
-      int surplus = bursts[i] > 0 && reason == Reason.OVER_TARGET ? 0 : members.size() - targets[i];
+      int surplus = underWay[i] && reason == Reason.OVER_TARGET ? 0 : members.size() - targets[i];
       for (int k = 0; k < surplus; k++) {
         PoolMember m = members.get(k);
         actions.add(new PlanAction.Delete(m.id(), m.profile(), reason));

@@ -20,6 +20,17 @@ public record Plan(Instant at, List<NamespacePlan> namespaces) {
   }
 
   /** Whether the plan changes nothing. */
+  /** The earliest time a namespace's plan asks to be planned again (a burst is ahead), if any. */
+  public java.util.Optional<Instant> replanBy() {
+    java.util.Optional<Instant> first = java.util.Optional.empty();
+    for (NamespacePlan ns : namespaces) {
+      if (ns.replanBy().isPresent() && (first.isEmpty() || ns.replanBy().get().isBefore(first.get()))) {
+        first = ns.replanBy();
+      }
+    }
+    return first;
+  }
+
   public boolean isEmpty() {
     for (NamespacePlan ns : namespaces) {
       if (!ns.actions().isEmpty()) {

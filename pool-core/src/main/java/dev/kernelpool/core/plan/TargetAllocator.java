@@ -1,6 +1,5 @@
 package dev.kernelpool.core.plan;
 
-import dev.kernelpool.core.forecast.BurstForecast;
 import dev.kernelpool.core.forecast.RankedProfile;
 import java.util.List;
 
@@ -10,6 +9,9 @@ import java.util.List;
  * cannot hold one kernel, the small-quota rule may grant the top profile one.
  */
 final class TargetAllocator {
+  /** A profile without a burst ahead. */
+  static final int NO_BURST = -1;
+
   private final PoolPolicy policy;
 
   TargetAllocator(PoolPolicy policy) {
@@ -31,7 +33,7 @@ final class TargetAllocator {
    * @param poolCap the 10% rule
    * @param usageRoom the 95% rule
    * @param bursts per ranked profile, the kernels a forecast burst needs (the burst rule), or
-   *     {@link BurstForecast#NONE}: granted past the pool cap, within the usage room, after
+   *     {@link #NO_BURST}: granted past the pool cap, within the usage room, after
    *     everything else
    */
   Allocation allocate(List<RankedProfile> ranked, long[][] footprints, Room poolCap, Room usageRoom, int[] bursts) {
@@ -46,7 +48,7 @@ final class TargetAllocator {
           r.expectedLaunches() > 0 && r.launchesPerHour() >= demand.minLaunchesPerHour(i)
               ? demand.sizing().kernels(r.launchesPerHour(), r.expectedLaunches())
               : 0;
-      if (bursts[i] != BurstForecast.NONE) {
+      if (bursts[i] != NO_BURST) {
         // A burst is ahead: the burst rule sizes the profile; the ordinary forecast, which sees the
         // burst too but not when its kernels must start, keeps at most the one kernel it would.
         fromDemand = Math.min(fromDemand, 1);

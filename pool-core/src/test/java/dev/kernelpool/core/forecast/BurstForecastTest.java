@@ -41,14 +41,16 @@ class BurstForecastTest {
     long lead = 2 * MINUTE + f.replanEvery().toMillis();
 
     // An hour ahead the burst is seen (replan often) but needs nothing yet.
-    assertThat(f.kernelsNeeded(s, MONDAY + 9 * HOUR + 30 * MINUTE)).isZero();
-    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR - lead - 1000)).isZero();
+    assertThat(f.kernelsNeeded(s, MONDAY + 9 * HOUR + 30 * MINUTE).kernels()).isZero();
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR - lead - 1000).kernels()).isZero();
     // From then on, every launch expected within the lead: 2.5 a second.
-    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR - lead + 10_000)).isEqualTo(25);
-    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR)).isEqualTo(300);
-    // Half way through, the other half; once history says it is over, no burst at all.
-    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR + MINUTE)).isEqualTo(150);
-    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR + 3 * MINUTE)).isEqualTo(BurstForecast.NONE);
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR - lead + 10_000).kernels()).isEqualTo(25);
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR).kernels()).isEqualTo(300);
+    // Half way through, the other half; just after it nothing more, but its kernels are kept a lead
+    // longer (launches may come later than history's); once that is past, no burst at all.
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR + MINUTE).kernels()).isEqualTo(150);
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR + 3 * MINUTE)).isEqualTo(new BurstForecast.Need(0, true));
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR + 2 * MINUTE + lead)).isEqualTo(BurstForecast.NONE);
   }
 
   @Test
@@ -61,17 +63,17 @@ class BurstForecastTest {
     // 300 kernels, 20 per lead: the need begins about 15 leads before the class, not before.
     long firstNeed = -1;
     for (long t = MONDAY + 9 * HOUR; t <= MONDAY + 10 * HOUR; t += 5_000) {
-      int need = f.kernelsNeeded(s, t);
+      int need = f.kernelsNeeded(s, t).kernels();
       if (need > 0 && firstNeed < 0) {
         firstNeed = t;
       }
       // and never asks for more than one wave more per lead
       if (t + lead <= MONDAY + 10 * HOUR) {
-        assertThat(f.kernelsNeeded(s, t + lead) - need).isLessThanOrEqualTo(20);
+        assertThat(f.kernelsNeeded(s, t + lead).kernels() - need).isLessThanOrEqualTo(20);
       }
     }
     assertThat(firstNeed).isBetween(lastLaunch - 16 * lead, lastLaunch - 14 * lead);
-    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR)).isEqualTo(300);
+    assertThat(f.kernelsNeeded(s, MONDAY + 10 * HOUR).kernels()).isEqualTo(300);
   }
 
   @Test

@@ -59,7 +59,7 @@ class BurstRuleTest {
 
   @Test
   void whileTheBurstIsUnderWayItsKernelsAreKeptAndStartingOnesGoBeforeWarmOnesOnceItIsOver() {
-    Instant afterClass = NOW.plus(Duration.ofMinutes(3));
+    Instant afterClass = NOW.plus(Duration.ofMinutes(5));
     var during = namespace("course").quota("cpu=1000,memory=1000Gi", "cpu=0").launchedAt(PY, CLASS);
     for (int i = 0; i < 400; i++) {
       during.member("py-" + i, PY, i < 200 ? WARM : STARTING, Duration.ofMinutes(i < 200 ? 2 : 1));

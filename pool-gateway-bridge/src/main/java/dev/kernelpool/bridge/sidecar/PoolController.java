@@ -74,6 +74,7 @@ public final class PoolController implements AutoCloseable {
   private final AtomicBoolean pending = new AtomicBoolean();
   private final StartBackoff backoff = new StartBackoff();
   private final AtomicBoolean backoffScheduled = new AtomicBoolean();
+  private final AtomicBoolean replanScheduled = new AtomicBoolean();
   private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
   private final SecureRandom ids = new SecureRandom();
   private volatile boolean closed;
@@ -178,6 +179,7 @@ public final class PoolController implements AutoCloseable {
       Plan plan = planner.plan(new ClusterSnapshot(namespaces), now);
       lastPlan.set(Optional.of(plan));
       metrics.reconcile(why);
+      plan.replanBy().ifPresent(at -> replanAt(at, now));
       if (paused) {
         return;
       }
@@ -219,6 +221,17 @@ public final class PoolController implements AutoCloseable {
           return;
         }
       }
+    }
+  }
+
+  /** One reconcile by {@code at}, which a plan asked for (a burst is ahead): one scheduled at a time. */
+  private void replanAt(Instant at, Instant now) {
+    if (replanScheduled.compareAndSet(false, true)) {
+      long delay = Math.max(1, at.toEpochMilli() - now.toEpochMilli());
+      loop.schedule(() -> {
+        replanScheduled.set(false);
+        trigger("burst");
+      }, delay, TimeUnit.MILLISECONDS);
     }
   }
 

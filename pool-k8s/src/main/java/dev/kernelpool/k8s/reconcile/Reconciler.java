@@ -77,6 +77,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private final Settings settings;
   private final ScheduledExecutorService loop;
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicBoolean replanScheduled = new AtomicBoolean();
   private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
   private final Map<String, Instant> quotaRefusedUntil = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -174,6 +175,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     try {
       Plan plan = planner.plan(snapshots.build(now), now);
       lastPlan.set(Optional.of(plan));
+      plan.replanBy().ifPresent(at -> replanAt(at, now));
       if (leader.getAsBoolean() && !paused) {
         for (NamespacePlan ns : plan.namespaces()) {
           if (ns.eligibility().keepsPool()) {
@@ -197,6 +199,17 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("reconcile failed", e);
       backOff(now, e.toString());
+    }
+  }
+
+  /** One reconcile by {@code at}, which a plan asked for (a burst is ahead): one scheduled at a time. */
+  private void replanAt(Instant at, Instant now) {
+    if (replanScheduled.compareAndSet(false, true)) {
+      long delay = Math.max(1, at.toEpochMilli() - now.toEpochMilli());
+      loop.schedule(() -> {
+        replanScheduled.set(false);
+        trigger();
+      }, delay, TimeUnit.MILLISECONDS);
     }
   }
 
