@@ -137,7 +137,9 @@ public record SidecarConfig(
     groups.put("kubernetes.", KubernetesConfig.KEYS);
     groups.forEach((prefix, names) -> {
       for (String n : names) {
-        keys.add(prefix + n);
+        if (!(prefix.equals("policy.") && n.equals("burst"))) { // a section: its keys are policy.burst.*
+          keys.add(prefix + n);
+        }
       }
     });
     return keys;
