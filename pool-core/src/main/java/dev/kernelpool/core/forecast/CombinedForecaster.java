@@ -1,5 +1,6 @@
 package dev.kernelpool.core.forecast;
 
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchSeries;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +35,14 @@ public final class CombinedForecaster implements DemandForecaster {
 
   @Override
   public double expectedLaunches(LaunchSeries series, Instant now, Duration horizon) {
+    return expectedLaunches(series, now, horizon, KernelspecPopularity.NONE);
+  }
+
+  @Override
+  public double expectedLaunches(LaunchSeries series, Instant now, Duration horizon, KernelspecPopularity cluster) {
     double max = 0;
     for (DemandForecaster f : parts) {
-      max = Math.max(max, f.expectedLaunches(series, now, horizon));
+      max = Math.max(max, f.expectedLaunches(series, now, horizon, cluster));
     }
     return max;
   }

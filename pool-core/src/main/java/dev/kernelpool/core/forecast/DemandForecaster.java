@@ -1,5 +1,6 @@
 package dev.kernelpool.core.forecast;
 
+import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchSeries;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,4 +15,12 @@ public interface DemandForecaster {
 
   /** Expected launches in {@code [now, now + horizon)}, never negative. */
   double expectedLaunches(LaunchSeries series, Instant now, Duration horizon);
+
+  /**
+   * The same, knowing what the whole cluster launches ({@code cluster}: by kernelspec and by time
+   * of day); forecasters that read it override this, the rest ignore it.
+   */
+  default double expectedLaunches(LaunchSeries series, Instant now, Duration horizon, KernelspecPopularity cluster) {
+    return expectedLaunches(series, now, horizon);
+  }
 }

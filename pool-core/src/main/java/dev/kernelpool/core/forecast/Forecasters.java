@@ -8,7 +8,7 @@ public final class Forecasters {
   private Forecasters() {}
 
   public static List<String> names() {
-    return List.of(LaunchFrequencyForecaster.NAME, SeasonalForecaster.NAME, CombinedForecaster.NAME);
+    return List.of(LaunchFrequencyForecaster.NAME, SeasonalForecaster.NAME, CombinedForecaster.NAME, ShapedForecaster.NAME);
   }
 
   /** The forecaster named {@code name} with its default settings; unknown names fail listing the known ones. */
@@ -17,6 +17,7 @@ public final class Forecasters {
       case LaunchFrequencyForecaster.NAME -> new LaunchFrequencyForecaster(Duration.ofDays(7));
       case SeasonalForecaster.NAME -> SeasonalForecaster.defaults();
       case CombinedForecaster.NAME -> CombinedForecaster.defaults();
+      case ShapedForecaster.NAME -> ShapedForecaster.defaults();
       default -> throw new IllegalArgumentException("unknown forecaster '" + name + "' (known: " + String.join(", ", names()) + ")");
     };
   }

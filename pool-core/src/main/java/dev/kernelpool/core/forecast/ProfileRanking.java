@@ -70,7 +70,7 @@ public final class ProfileRanking {
     List<RankedProfile> ranked = new ArrayList<>(candidates.size());
     for (Candidate c : candidates) {
       PoolProfile p = c.profile();
-      double expected = forecaster.expectedLaunches(c.series(), now, horizon);
+      double expected = forecaster.expectedLaunches(c.series(), now, horizon, popularity);
       if (!(expected >= 0) || Double.isInfinite(expected)) {
         throw new IllegalStateException(
             "forecaster " + forecaster.name() + " returned " + expected + " for " + p.canonical());

@@ -8,6 +8,7 @@ import dev.kernelpool.core.sim.trace.QuotaChange;
 import dev.kernelpool.core.snapshot.KernelspecPopularity;
 import dev.kernelpool.core.snapshot.LaunchHistory;
 import dev.kernelpool.core.snapshot.LaunchSeries;
+import dev.kernelpool.core.snapshot.LaunchShape;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.core.snapshot.NamespaceState;
 import dev.kernelpool.core.snapshot.PoolMember;
@@ -37,6 +38,7 @@ import java.util.function.DoubleConsumer;
  */
 public final class Simulation {
   private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
   private static final int END = 0;
   private static final int READY = 1;
   private static final int TICK = 2;
@@ -68,6 +70,9 @@ public final class Simulation {
   /** Launches per kernelspec across the cluster so far, and the view planners see, rebuilt at most once a simulated minute. */
   private final Map<String, Long> kernelspecLaunches = new TreeMap<>();
   private KernelspecPopularity popularity = KernelspecPopularity.NONE;
+  /** Launches per quarter hour of each day since the trace's first (the cluster's time-of-day shape). */
+  private final Map<Long, long[]> launchesByDaySlot = new HashMap<>();
+  private long firstShapeDay = Long.MIN_VALUE;
   private long popularityDueAt = Long.MIN_VALUE;
   private final List<Integer> hourlyLaunches = new ArrayList<>();
   private final List<Integer> hourlyPool = new ArrayList<>();
@@ -238,6 +243,11 @@ public final class Simulation {
     Ns ns = namespaces.get(l.namespace());
     record(ns, profile);
     kernelspecLaunches.merge(l.kernelspec(), 1L, Long::sum);
+    long day = Math.floorDiv(now, DAY) * DAY;
+    if (firstShapeDay == Long.MIN_VALUE) {
+      firstShapeDay = LaunchShape.firstCompleteDay(now);
+    }
+    launchesByDaySlot.computeIfAbsent(day, d -> new long[(int) (DAY / LaunchShape.SLOT_MILLIS)])[(int) ((now - day) / LaunchShape.SLOT_MILLIS)]++;
     ArrayDeque<Member> ready = ns.warm.get(profile);
     double wait;
     if (ready != null && !ready.isEmpty()) {
@@ -364,10 +374,38 @@ public final class Simulation {
     Optional<Quota> quota = ns.hard.map(h -> new Quota(h, Resources.ofSortedMilli(QUOTA_NAMES,
         new long[] {ns.userCpu + ns.poolCpu, ns.userMemory + ns.poolMemory, ns.userPods + ns.poolPods})));
     if (now >= popularityDueAt) {
-      popularity = new KernelspecPopularity(kernelspecLaunches);
+      popularity = new KernelspecPopularity(kernelspecLaunches, shape());
       popularityDueAt = now + 60_000;
     }
     return new NamespaceState(ns.name, Map.of(), quota, ns.memberViews, ns.history, ns.profiles, popularity);
+  }
+
+  /** The cluster's launches by time of day over the complete days of the last week. */
+  private LaunchShape shape() {
+    long today = Math.floorDiv(now, DAY) * DAY;
+    long first = Math.max(firstShapeDay, today - 7 * DAY);
+    int slots = (int) (DAY / LaunchShape.SLOT_MILLIS);
+    long[] weekday = new long[slots];
+    long[] weekend = new long[slots];
+    int weekdays = 0;
+    int weekendDays = 0;
+    for (long d = first; d < today; d += DAY) {
+      boolean isWeekend = LaunchShape.isWeekend(d);
+      long[] into = isWeekend ? weekend : weekday;
+      long[] counts = launchesByDaySlot.get(d);
+      if (counts != null) {
+        for (int i = 0; i < slots; i++) {
+          into[i] += counts[i];
+        }
+      }
+      if (isWeekend) {
+        weekendDays++;
+      } else {
+        weekdays++;
+      }
+    }
+    long[] sofar = launchesByDaySlot.getOrDefault(today, new long[slots]);
+    return new LaunchShape(weekday, weekdays, weekend, weekendDays, today, sofar);
   }
 
   private void apply(Ns ns, List<PlanAction> actions) {

@@ -4,14 +4,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How often each kernelspec was launched across the whole cluster: what a namespace with too few
- * launches of its own to tell its profiles apart can go by.
+ * What the whole cluster launches: how often each kernelspec, and when in the day. What a namespace
+ * with too few launches of its own can go by: to tell its profiles apart, and to tell its busy
+ * hours from its quiet ones.
+ *
+ * @param shape the cluster's launches by time of day ({@link LaunchShape#NONE} when not known)
  */
-public record KernelspecPopularity(Map<String, Long> launches) {
+public record KernelspecPopularity(Map<String, Long> launches, LaunchShape shape) {
   /** Nothing known. */
   public static final KernelspecPopularity NONE = new KernelspecPopularity(Map.of());
 
+  /** Launches per kernelspec, with no time-of-day shape. */
+  public KernelspecPopularity(Map<String, Long> launches) {
+    this(launches, LaunchShape.NONE);
+  }
+
   public KernelspecPopularity {
+    java.util.Objects.requireNonNull(shape, "shape");
     launches = Map.copyOf(launches);
     for (Map.Entry<String, Long> e : launches.entrySet()) {
       if (e.getValue() < 0) {
@@ -23,6 +32,14 @@ public record KernelspecPopularity(Map<String, Long> launches) {
   /** Launches of {@code kernelspec} across the cluster, 0 when unknown. */
   public long of(String kernelspec) {
     return launches.getOrDefault(kernelspec, 0L);
+  }
+
+  /**
+   * Counts the launches since {@code fromMillis} of every profile in {@code series}, by kernelspec,
+   * and by time of day over the complete days before {@code nowMillis}'s.
+   */
+  public static KernelspecPopularity count(Map<PoolProfile, LaunchSeries> series, long fromMillis, long nowMillis) {
+    return new KernelspecPopularity(count(series, fromMillis).launches(), LaunchShape.count(series, fromMillis, nowMillis));
   }
 
   /** Counts the launches since {@code fromMillis} of every profile in {@code series}, by kernelspec. */

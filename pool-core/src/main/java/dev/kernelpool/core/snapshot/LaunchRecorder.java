@@ -55,9 +55,9 @@ public final class LaunchRecorder {
     return new LaunchHistory(out);
   }
 
-  /** Launches per kernelspec across every namespace within the window before {@code now}. */
+  /** Launches per kernelspec and by time of day across every namespace within the window before {@code now}. */
   public synchronized KernelspecPopularity popularity(Instant now) {
-    return KernelspecPopularity.count(launches, now.minus(window).toEpochMilli());
+    return KernelspecPopularity.count(launches, now.minus(window).toEpochMilli(), now.toEpochMilli());
   }
 
   /** Every profile's launches within the window before {@code now}: what is persisted. */

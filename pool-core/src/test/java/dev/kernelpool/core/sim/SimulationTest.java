@@ -195,4 +195,19 @@ class SimulationTest {
     assertThat(aware.quotaViolations()).isGreaterThan(unaware.quotaViolations());
     assertThat(run(g, "adaptive", SimSettings.DEFAULTS).quotaViolations()).isZero();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"DIURNAL", "WEEKLY"})
+  void theShapedPolicyPaysAtMostOneAndAHalfTimesTheBoundWithMoreHitsThanAdaptive(Scenario scenario) {
+    Scenario.Generated g = new TraceGenerator(1).generate(scenario);
+    SimResult adaptive = run(g, "adaptive");
+    SimResult shaped = run(g, "shaped");
+    double minStart = SimSettings.DEFAULTS.fastestStart().toMillis() / 3_600_000.0;
+    var bound = new TraceGenerator(1).onlineBound(scenario);
+
+    assertThat(shaped.hits()).isGreaterThan(adaptive.hits());
+    assertThat(shaped.idleKernelHours()).isLessThanOrEqualTo(1.5 * bound.idleKernelHours(shaped.hitRate(), minStart));
+    // adaptive does not: it is at 1.9-2.0x
+    assertThat(adaptive.idleKernelHours()).isGreaterThan(1.8 * bound.idleKernelHours(adaptive.hitRate(), minStart));
+  }
 }

@@ -3,6 +3,7 @@ package dev.kernelpool.core.sim.policy;
 import dev.kernelpool.core.forecast.CombinedForecaster;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.forecast.SeasonalForecaster;
+import dev.kernelpool.core.forecast.ShapedForecaster;
 import dev.kernelpool.core.plan.BurstRule;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolPolicy;
@@ -19,7 +20,7 @@ public final class Policies {
   private Policies() {}
 
   public static List<String> names() {
-    return List.of("none", "static", "seed", "adaptive", "burst", "oracle");
+    return List.of("none", "static", "seed", "adaptive", "burst", "shaped", "oracle");
   }
 
   /** The policy named {@code name}; unknown names fail listing the known ones. */
@@ -30,6 +31,7 @@ public final class Policies {
       case "seed" -> seed(settings);
       case "adaptive" -> adaptive(settings);
       case "burst" -> burst(settings);
+      case "shaped" -> shaped(settings);
       case "oracle" -> new OraclePolicy(settings.footprint());
       default -> throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", names()) + ")");
     };
@@ -81,6 +83,22 @@ public final class Policies {
   /** The burst rule as the simulator's model of the world sets it: on, slowest start, maxStarting. */
   public static BurstRule burstRule(SimSettings settings) {
     return BurstRule.DISABLED.on().withStartTime(settings.slowestStart()).withMaxStarting(settings.maxStarting());
+  }
+
+  /**
+   * Adaptive with the {@link ShapedForecaster} (a profile's launches per day, shaped by when in the
+   * day the cluster launches) and one price for every kernel: a profile's first warm kernel from
+   * 0.05 launches/h (0.005 for the namespace's top profile), each further one while it adds 0.1 warm
+   * launches an hour. Closest to the online bound where many namespaces follow one day's shape
+   * (diurnal, weekly); see docs/simulator.md for where it pays more than adaptive.
+   */
+  public static SimPolicy shaped(SimSettings settings) {
+    PoolPolicy policy = PoolPolicy.DEFAULTS
+        .withSmallQuota(new SmallQuotaRule(true, 1))
+        .withFootprint(settings.footprint())
+        .withDemand(new DemandRules(Duration.ofMinutes(7), 0.05, 0.005, new PoolSizing.MarginalValue(settings.coldStart(), 0.1),
+            new QuietRefill(Duration.ofMinutes(5), 0.025), true));
+    return new PlannerPolicy("shaped", policy, ShapedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
   }
 
   /** The adaptive policy's demand rules for a refill (pool start) time. */
