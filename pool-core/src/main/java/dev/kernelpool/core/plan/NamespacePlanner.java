@@ -165,7 +165,7 @@ final class NamespacePlanner {
     List<ProfileTarget> profileTargets = new ArrayList<>(ranked.size());
     for (int i = 0; i < ranked.size(); i++) {
       int missing = targets[i] - keptCount[i];
-      if (missing > 0 && waitsForRefill(ns, ranked.get(i), now)) {
+      if (missing > 0 && bursts[i] <= 0 && waitsForRefill(ns, ranked.get(i), now)) {
         missing = 0;
       }
       if (missing > 0) {
