@@ -2,6 +2,7 @@ package dev.kernelpool.bridge.cli;
 
 import dev.kernelpool.core.sim.SimSettings;
 import dev.kernelpool.core.sim.bound.OnlineBound;
+import dev.kernelpool.core.sim.trace.BoundFileReader;
 import dev.kernelpool.core.sim.trace.QuotaFileReader;
 import dev.kernelpool.core.sim.trace.Scenario;
 import dev.kernelpool.core.sim.trace.TraceGenerator;
@@ -17,8 +18,10 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a synthetic launch trace (trace.csv) and quota file (quotas.csv) for a named scenario:",
-      "diurnal, class, long-tail, near-quota, weekly, large. The same scenario and seed give the same files."
+      "Write a synthetic launch trace (trace.csv), quota file (quotas.csv) and the online bound from its true",
+      "rates (bound.csv, for simulate --bound) for a named scenario: diurnal, class, long-tail, near-quota, weekly,",
+      "large, and the robustness scenarios holiday, class-moved, class-cancelled, kernelspec-takeover, quota-shrink",
+      "(quota-changes.csv). The same scenario and seed give the same files."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--scenario", required = true, description = "Scenario name.")
@@ -33,6 +36,10 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for trace.csv and quotas.csv.")
   Path out;
+
+  @Option(names = "--bound-skip-days", defaultValue = "0",
+      description = "Leave the first days out of bound.csv, to match simulate --warmup-days (default ${DEFAULT-VALUE}).")
+  int boundSkipDays;
 
   /** The fastest start of the simulator's default model, in hours. */
   private static final double MIN_START_HOURS = SimSettings.DEFAULTS.fastestStart().toMillis() / 3_600_000.0;
@@ -65,8 +72,14 @@ final class GenerateCommand implements Callable<Integer> {
         g.quotaChanges().isEmpty() ? "" : " (and quota-changes.csv: simulate --quota-changes)");
     // the robustness scenarios break the generator's own rates: their bound comes from the trace
     OnlineBound bound = TraceGenerator.hasRateBound(s)
-        ? generator.onlineBound(s)
+        ? generator.onlineBound(s, boundSkipDays)
         : dev.kernelpool.core.sim.bound.TraceRates.bound(g.launches(), java.time.Duration.ofHours(1));
+    if (TraceGenerator.hasRateBound(s)) {
+      // the bound from the generator's true rates, for simulate --bound
+      try (Writer w = Files.newBufferedWriter(out.resolve("bound.csv"))) {
+        BoundFileReader.write(bound, w);
+      }
+    }
     System.err.printf("no policy without foresight serves 90%% / 95%% / 99%% of them warm for less than "
         + "%.0f / %.0f / %.0f idle kernel-hours (%d s starts)%n",
         bound.idleKernelHours(0.90, MIN_START_HOURS), bound.idleKernelHours(0.95, MIN_START_HOURS),

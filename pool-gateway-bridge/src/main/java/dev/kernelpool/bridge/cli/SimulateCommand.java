@@ -13,6 +13,7 @@ import dev.kernelpool.core.sim.report.HtmlReport;
 import dev.kernelpool.core.sim.report.JsonReport;
 import dev.kernelpool.core.sim.report.TableReport;
 import dev.kernelpool.core.sim.trace.Launch;
+import dev.kernelpool.core.sim.trace.BoundFileReader;
 import dev.kernelpool.core.sim.trace.QuotaChange;
 import dev.kernelpool.core.sim.trace.QuotaFileReader;
 import dev.kernelpool.core.sim.trace.TraceFormatException;
@@ -71,6 +72,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--quota-changes", paramLabel = "FILE.csv", description = "CSV: " + QuotaFileReader.CHANGES_HEADER
       + " (what generate writes for scenarios whose quota changes).")
   Path quotaChanges;
+
+  @Option(names = "--bound", paramLabel = "bound.csv",
+      description = "The online bound to compare with (what generate writes from a scenario's true rates); default: from the trace's own hourly rates.")
+  Path boundFile;
 
   @Option(names = "--max-starting", defaultValue = "20",
       description = "Pool kernels starting at once per namespace, as kubernetes.maxStarting (default ${DEFAULT-VALUE}).")
@@ -138,8 +143,17 @@ final class SimulateCommand implements Callable<Integer> {
     // (the scored launches only: those after the warmup)
     long from = launches.isEmpty() ? 0 : launches.get(0).timestampMs() + settings.warmup().toMillis();
     List<Launch> scored = launches.stream().filter(l -> l.timestampMs() >= from).toList();
-    Optional<BoundComparison> bound = Optional.of(new BoundComparison(
-        TraceRates.bound(scored, Duration.ofHours(1)), settings.fastestStart(), "trace, hourly"));
+    Optional<BoundComparison> bound;
+    if (boundFile != null) {
+      try (BufferedReader b = Files.newBufferedReader(boundFile)) {
+        bound = Optional.of(new BoundComparison(BoundFileReader.read(b, boundFile.toString()), settings.fastestStart(), "scenario's true rates in " + boundFile));
+      } catch (TraceFormatException | IOException e) {
+        System.err.println("kernel-pool simulate: cannot read the bound: " + e.getMessage());
+        return 2;
+      }
+    } else {
+      bound = Optional.of(new BoundComparison(TraceRates.bound(scored, Duration.ofHours(1)), settings.fastestStart(), "trace, hourly"));
+    }
     System.out.print(json ? JsonReport.render(results, bound) : TableReport.render(results, bound));
     if (report != null) {
       Files.writeString(report, HtmlReport.render("Kernel pool simulation: " + trace.getFileName(), results, bound));

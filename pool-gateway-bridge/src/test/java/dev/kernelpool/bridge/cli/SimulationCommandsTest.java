@@ -76,6 +76,34 @@ class SimulationCommandsTest {
   }
 
   @Test
+  void theClassAfterADayOfHistoryComparedWithTheBoundFromItsTrueRates() throws Exception {
+    Run gen = run("generate", "--scenario", "class", "--seed", "1", "--bound-skip-days", "1", "--out", dir.toString());
+    assertThat(gen.code()).as(gen.err()).isZero();
+    assertThat(dir.resolve("bound.csv")).exists();
+
+    Run sim = run("simulate", "--trace", dir.resolve("trace.csv").toString(), "--quotas", dir.resolve("quotas.csv").toString(),
+        "--policy", "adaptive,burst", "--warmup-days", "1", "--max-starting", "100", "--bound", dir.resolve("bound.csv").toString(), "--json");
+
+    assertThat(sim.code()).as(sim.err()).isZero();
+    JsonNode burst = new ObjectMapper().readTree(sim.out()).path("policies").get(1);
+    assertThat(burst.path("policy").asText()).isEqualTo("burst");
+    assertThat(burst.path("hit_rate").asDouble()).isGreaterThanOrEqualTo(0.90);
+    assertThat(burst.path("vs_bound").asDouble()).isBetween(1.0, 2.0);
+  }
+
+  @Test
+  void aQuotaThatShrinksComesWithItsChangesFile() throws Exception {
+    Run gen = run("generate", "--scenario", "quota-shrink", "--seed", "1", "--out", dir.toString());
+    assertThat(gen.code()).as(gen.err()).isZero();
+    assertThat(gen.err()).contains("quota-changes.csv");
+
+    Run sim = run("simulate", "--trace", dir.resolve("trace.csv").toString(), "--quotas", dir.resolve("quotas.csv").toString(),
+        "--quota-changes", dir.resolve("quota-changes.csv").toString(), "--policy", "adaptive", "--json");
+    assertThat(sim.code()).as(sim.err()).isZero();
+    assertThat(new ObjectMapper().readTree(sim.out()).path("policies").get(0).path("quota_violations").asLong()).isZero();
+  }
+
+  @Test
   void badInputsAreOneClearLineAndExitCode2() throws Exception {
     Path trace = dir.resolve("trace.csv");
     Files.writeString(trace, TraceReader.HEADER + "\n1000,ns,python3,1,2Gi,60\n2000,ns,python3,lots,2Gi,60\n");
@@ -104,6 +132,18 @@ class SimulationCommandsTest {
     Run footprint = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--footprint", "cpu=lots");
     assertThat(footprint.code()).isEqualTo(2);
     assertThat(footprint.err()).contains("lots");
+
+    Path bound = dir.resolve("bound.csv");
+    Files.writeString(bound, "launches_per_hour,hours\n3,1\n-1,2\n");
+    Run badBound = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--bound", bound.toString());
+    assertThat(badBound.code()).isEqualTo(2);
+    assertThat(badBound.err()).contains("bound.csv:3").contains("non-negative").doesNotContain("\tat ");
+
+    Path changes = dir.resolve("changes.csv");
+    Files.writeString(changes, "timestamp_ms,namespace,cpu,memory,pods\n5000,ns,1,1Gi,3\n4000,ns,1,1Gi,3\n");
+    Run badChanges = run("simulate", "--trace", trace.toString(), "--quotas", quotas.toString(), "--quota-changes", changes.toString());
+    assertThat(badChanges.code()).isEqualTo(2);
+    assertThat(badChanges.err()).contains("changes.csv:3").contains("out of time order");
 
     Run scale = run("generate", "--scenario", "diurnal", "--scale", "0", "--out", dir.toString());
     assertThat(scale.code()).isEqualTo(2);

@@ -46,6 +46,16 @@ public final class OnlineBound {
     this.launches = total;
   }
 
+  /** Each stretch's launch rate, busiest first (a copy). */
+  public double[] launchesPerHour() {
+    return rates.clone();
+  }
+
+  /** Each stretch's length in hours, in the order of {@link #launchesPerHour()} (a copy). */
+  public double[] hours() {
+    return hours.clone();
+  }
+
   /** Expected launches over all stretches. */
   public double expectedLaunches() {
     return launches;
