@@ -3,6 +3,7 @@ package dev.kernelpool.core.plan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A plan for every namespace of a snapshot, sorted by namespace name. */
 public record Plan(Instant at, List<NamespacePlan> namespaces) {
@@ -21,8 +22,8 @@ public record Plan(Instant at, List<NamespacePlan> namespaces) {
 
   /** Whether the plan changes nothing. */
   /** The earliest time a namespace's plan asks to be planned again (a burst is ahead), if any. */
-  public java.util.Optional<Instant> replanBy() {
-    java.util.Optional<Instant> first = java.util.Optional.empty();
+  public Optional<Instant> replanBy() {
+    Optional<Instant> first = Optional.empty();
     for (NamespacePlan ns : namespaces) {
       if (ns.replanBy().isPresent() && (first.isEmpty() || ns.replanBy().get().isBefore(first.get()))) {
         first = ns.replanBy();

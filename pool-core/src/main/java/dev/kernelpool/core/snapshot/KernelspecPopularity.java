@@ -1,6 +1,7 @@
 package dev.kernelpool.core.snapshot;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -20,7 +21,7 @@ public record KernelspecPopularity(Map<String, Long> launches, LaunchShape shape
   }
 
   public KernelspecPopularity {
-    java.util.Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(shape, "shape");
     launches = Map.copyOf(launches);
     for (Map.Entry<String, Long> e : launches.entrySet()) {
       if (e.getValue() < 0) {

@@ -2,6 +2,7 @@ package dev.kernelpool.bridge.cli;
 
 import dev.kernelpool.core.sim.SimSettings;
 import dev.kernelpool.core.sim.bound.OnlineBound;
+import dev.kernelpool.core.sim.bound.TraceRates;
 import dev.kernelpool.core.sim.trace.BoundFileReader;
 import dev.kernelpool.core.sim.trace.QuotaFileReader;
 import dev.kernelpool.core.sim.trace.Scenario;
@@ -10,6 +11,7 @@ import dev.kernelpool.core.sim.trace.TraceReader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,7 +75,7 @@ final class GenerateCommand implements Callable<Integer> {
     // the robustness scenarios break the generator's own rates: their bound comes from the trace
     OnlineBound bound = TraceGenerator.hasRateBound(s)
         ? generator.onlineBound(s, boundSkipDays)
-        : dev.kernelpool.core.sim.bound.TraceRates.bound(g.launches(), java.time.Duration.ofHours(1));
+        : TraceRates.bound(g.launches(), Duration.ofHours(1));
     if (TraceGenerator.hasRateBound(s)) {
       // the bound from the generator's true rates, for simulate --bound
       try (Writer w = Files.newBufferedWriter(out.resolve("bound.csv"))) {

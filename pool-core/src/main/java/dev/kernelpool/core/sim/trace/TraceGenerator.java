@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Generates synthetic traces. Arrivals per namespace and kernelspec are a Poisson process whose rate
@@ -248,7 +249,7 @@ public final class TraceGenerator {
   }
 
   /** The class over two weeks of weekdays: 300 notebooks within two minutes at {@code hourOf(day)} (negative: no class), and the background. */
-  private Scenario.Generated classes(java.util.function.IntUnaryOperator hourOf) {
+  private Scenario.Generated classes(IntUnaryOperator hourOf) {
     List<Launch> launches = new ArrayList<>();
     Spec py = SPECS[0];
     for (int day = 0; day < 12; day++) {
