@@ -337,7 +337,8 @@ public final class PoolController implements AutoCloseable {
     if (closed) {
       return;
     }
-    connections.close(id);
+    // Out of the pool and replaced first: closing its connection waits for a readiness check still
+    // talking to it (up to the ready timeout), which held up the replacement by a minute in a CI run.
     registry.remove(id).ifPresent(k -> {
       if (k.state() != MemberState.TERMINATING) {
         LOG.warn("pool kernel {} exited while {}", id, k.state());
@@ -349,6 +350,7 @@ public final class PoolController implements AutoCloseable {
       }
     });
     requestReconcile();
+    connections.close(id);
   }
 
   @Override
