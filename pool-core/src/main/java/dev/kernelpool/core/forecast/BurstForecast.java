@@ -1,6 +1,7 @@
 package dev.kernelpool.core.forecast;
 
 import dev.kernelpool.core.snapshot.LaunchSeries;
+import dev.kernelpool.core.snapshot.LaunchShape;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -70,13 +71,13 @@ public final class BurstForecast {
     }
     // History from one lead back (a burst under way) to the lookahead, on earlier days of this kind.
     long lead = startMillis + replanMillis;
-    boolean weekend = isWeekend(nowMillis);
+    boolean weekend = LaunchShape.isWeekend(nowMillis);
     int seen = 0;
     int total = 0;
     long first = series.epochMilliAt(0);
     for (int k = days; k >= 1; k--) {
       long from = nowMillis - k * DAY;
-      if (isWeekend(from) != weekend || from + lookaheadMillis <= first) {
+      if (!looksAt(from, weekend, first)) {
         continue;
       }
       seen++;
@@ -89,7 +90,7 @@ public final class BurstForecast {
     int n = 0;
     for (int k = days; k >= 1; k--) {
       long from = nowMillis - k * DAY;
-      if (isWeekend(from) != weekend || from + lookaheadMillis <= first) {
+      if (!looksAt(from, weekend, first)) {
         continue;
       }
       int i = series.indexAtOrAfter(from - lead, 0);
@@ -126,8 +127,8 @@ public final class BurstForecast {
     return best;
   }
 
-  private static boolean isWeekend(long epochMillis) {
-    long dow = Math.floorMod(Math.floorDiv(epochMillis, DAY) + 3, 7); // 1970-01-01 was a Thursday: 0 = Monday
-    return dow >= 5;
+  /** Whether the day at {@code from} is looked at: of today's kind, and not wholly before the profile's first launch. */
+  private boolean looksAt(long from, boolean weekend, long firstLaunch) {
+    return LaunchShape.isWeekend(from) == weekend && from + lookaheadMillis > firstLaunch;
   }
 }

@@ -1,6 +1,7 @@
 package dev.kernelpool.core.forecast;
 
 import dev.kernelpool.core.snapshot.LaunchSeries;
+import dev.kernelpool.core.snapshot.LaunchShape;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -102,7 +103,7 @@ public final class SeasonalForecaster implements DemandForecaster {
    * such day yet or those days had no launch of it (so a first weekend is not taken for a dead one).
    */
   private double sameKindAverage(LaunchSeries series, long t) {
-    boolean weekend = isWeekend(t);
+    boolean weekend = LaunchShape.isWeekend(t);
     long today = Math.floorDiv(t, DAY) * DAY;
     long launches = 0;
     int sameKind = 0;
@@ -111,7 +112,7 @@ public final class SeasonalForecaster implements DemandForecaster {
     for (int k = days; k >= 1; k--) {
       long dayStart = today - k * DAY;
       int next = series.indexAtOrAfter(dayStart + DAY, at);
-      if (isWeekend(dayStart) == weekend) {
+      if (LaunchShape.isWeekend(dayStart) == weekend) {
         launches += next - at;
         sameKind++;
       }
@@ -127,14 +128,14 @@ public final class SeasonalForecaster implements DemandForecaster {
   /** Launches in the {@code width} window around t on each earlier day of t's kind, and how many such days. */
   private long[] sameTimeCounts(LaunchSeries series, long t, long width) {
     long smoothing = smoothingMillis;
-    boolean weekend = isWeekend(t);
+    boolean weekend = LaunchShape.isWeekend(t);
     long sum = 0;
     int seen = 0;
     // Oldest day first, so each window's search gallops on from the previous one.
     int cursor = 0;
     for (int k = days; k >= 1; k--) {
       long start = t - k * DAY - smoothing;
-      if (isWeekend(t - k * DAY) != weekend || start + width <= series.epochMilliAt(0)) {
+      if (LaunchShape.isWeekend(t - k * DAY) != weekend || start + width <= series.epochMilliAt(0)) {
         continue; // another kind of day, or a day before this profile's first launch
       }
       seen++;
@@ -144,11 +145,5 @@ public final class SeasonalForecaster implements DemandForecaster {
       cursor = first;
     }
     return new long[] {sum, seen};
-  }
-
-  private static boolean isWeekend(long epochMillis) {
-    long dayIndex = Math.floorDiv(epochMillis, DAY);
-    long dow = Math.floorMod(dayIndex + 3, 7); // 1970-01-01 was a Thursday: 0 = Monday
-    return dow >= 5;
   }
 }

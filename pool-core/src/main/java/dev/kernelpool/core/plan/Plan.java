@@ -20,7 +20,6 @@ public record Plan(Instant at, List<NamespacePlan> namespaces) {
     return all;
   }
 
-  /** Whether the plan changes nothing. */
   /** The earliest time a namespace's plan asks to be planned again (a burst is ahead), if any. */
   public Optional<Instant> replanBy() {
     Optional<Instant> first = Optional.empty();
@@ -32,6 +31,7 @@ public record Plan(Instant at, List<NamespacePlan> namespaces) {
     return first;
   }
 
+  /** Whether the plan changes nothing. */
   public boolean isEmpty() {
     for (NamespacePlan ns : namespaces) {
       if (!ns.actions().isEmpty()) {

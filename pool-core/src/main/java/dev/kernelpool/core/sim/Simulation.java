@@ -140,9 +140,8 @@ public final class Simulation {
 
     void setHard(Optional<Resources> hard) {
       this.hard = hard;
-      String[] dims = {"cpu", "memory", "pods"};
       for (int i = 0; i < 3; i++) {
-        long h = hard.isPresent() && hard.get().has(dims[i]) ? hard.get().milli(dims[i]) : Long.MAX_VALUE;
+        long h = hard.isPresent() && hard.get().has(QUOTA_NAMES[i]) ? hard.get().milli(QUOTA_NAMES[i]) : Long.MAX_VALUE;
         limit[i] = h;
         ceiling[i] = h == Long.MAX_VALUE ? h : h / 100 * 95 + h % 100 * 95 / 100;
       }
@@ -247,7 +246,7 @@ public final class Simulation {
     if (firstShapeDay == Long.MIN_VALUE) {
       firstShapeDay = LaunchShape.firstCompleteDay(now);
     }
-    launchesByDaySlot.computeIfAbsent(day, d -> new long[(int) (DAY / LaunchShape.SLOT_MILLIS)])[(int) ((now - day) / LaunchShape.SLOT_MILLIS)]++;
+    launchesByDaySlot.computeIfAbsent(day, d -> new long[LaunchShape.SLOTS])[(int) ((now - day) / LaunchShape.SLOT_MILLIS)]++;
     ArrayDeque<Member> ready = ns.warm.get(profile);
     double wait;
     if (ready != null && !ready.isEmpty()) {
@@ -383,29 +382,7 @@ public final class Simulation {
   /** The cluster's launches by time of day over the complete days of the last week. */
   private LaunchShape shape() {
     long today = Math.floorDiv(now, DAY) * DAY;
-    long first = Math.max(firstShapeDay, today - 7 * DAY);
-    int slots = (int) (DAY / LaunchShape.SLOT_MILLIS);
-    long[] weekday = new long[slots];
-    long[] weekend = new long[slots];
-    int weekdays = 0;
-    int weekendDays = 0;
-    for (long d = first; d < today; d += DAY) {
-      boolean isWeekend = LaunchShape.isWeekend(d);
-      long[] into = isWeekend ? weekend : weekday;
-      long[] counts = launchesByDaySlot.get(d);
-      if (counts != null) {
-        for (int i = 0; i < slots; i++) {
-          into[i] += counts[i];
-        }
-      }
-      if (isWeekend) {
-        weekendDays++;
-      } else {
-        weekdays++;
-      }
-    }
-    long[] sofar = launchesByDaySlot.getOrDefault(today, new long[slots]);
-    return new LaunchShape(weekday, weekdays, weekend, weekendDays, today, sofar);
+    return LaunchShape.ofDays(launchesByDaySlot::get, Math.max(firstShapeDay, today - 7 * DAY), today);
   }
 
   private void apply(Ns ns, List<PlanAction> actions) {

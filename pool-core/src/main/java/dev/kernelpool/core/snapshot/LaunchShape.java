@@ -1,7 +1,9 @@
 package dev.kernelpool.core.snapshot;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * When in the day the cluster launches kernels: launches per quarter hour of the day, summed over
@@ -13,7 +15,8 @@ public final class LaunchShape {
   /** The slot width: a quarter hour. */
   public static final long SLOT_MILLIS = 15 * 60_000L;
   static final long DAY = 24 * 60 * 60_000L;
-  static final int SLOTS = (int) (DAY / SLOT_MILLIS);
+  /** Slots in a day. */
+  public static final int SLOTS = (int) (DAY / SLOT_MILLIS);
 
   /** No complete day seen: nothing known. */
   public static final LaunchShape NONE = new LaunchShape(new long[SLOTS], 0, new long[SLOTS], 0, 0, new long[SLOTS]);
@@ -146,30 +149,44 @@ public final class LaunchShape {
     }
     long firstDay = Math.max(Math.floorDiv(fromMillis + DAY - 1, DAY) * DAY, firstCompleteDay(earliest));
     long today = Math.floorDiv(nowMillis, DAY) * DAY;
-    long[] wd = new long[SLOTS];
-    long[] we = new long[SLOTS];
-    long[] sofar = new long[SLOTS];
+    Map<Long, long[]> byDay = new HashMap<>();
     for (LaunchSeries s : series.values()) {
       for (int i = s.indexAtOrAfter(Math.min(firstDay, today), 0); i < s.size() && s.epochMilliAt(i) < nowMillis; i++) {
         long t = s.epochMilliAt(i);
-        int slot = (int) (Math.floorMod(t, DAY) / SLOT_MILLIS);
-        if (t >= today) {
-          sofar[slot]++;
-        } else {
-          (isWeekend(t) ? we : wd)[slot]++;
-        }
+        long day = Math.floorDiv(t, DAY) * DAY;
+        byDay.computeIfAbsent(day, d -> new long[SLOTS])[(int) ((t - day) / SLOT_MILLIS)]++;
       }
     }
+    return ofDays(byDay::get, firstDay, today);
+  }
+
+  /**
+   * The shape of the complete days {@code [firstDay, today)} and of {@code today} so far, from each
+   * day's launches per slot ({@code slotsOfDay}: a day's start to its {@value #SLOTS} counts, null
+   * for a day without launches).
+   */
+  public static LaunchShape ofDays(LongFunction<long[]> slotsOfDay, long firstDay, long today) {
+    long[] weekday = new long[SLOTS];
+    long[] weekend = new long[SLOTS];
     int weekdays = 0;
     int weekendDays = 0;
     for (long d = firstDay; d < today; d += DAY) {
-      if (isWeekend(d)) {
+      boolean isWeekend = isWeekend(d);
+      long[] counts = slotsOfDay.apply(d);
+      if (counts != null) {
+        long[] into = isWeekend ? weekend : weekday;
+        for (int i = 0; i < SLOTS; i++) {
+          into[i] += counts[i];
+        }
+      }
+      if (isWeekend) {
         weekendDays++;
       } else {
         weekdays++;
       }
     }
-    return new LaunchShape(wd, weekdays, we, weekendDays, today, sofar);
+    long[] sofar = slotsOfDay.apply(today);
+    return new LaunchShape(weekday, weekdays, weekend, weekendDays, today, sofar == null ? new long[SLOTS] : sofar);
   }
 
   /**

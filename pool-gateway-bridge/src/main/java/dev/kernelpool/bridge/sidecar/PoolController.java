@@ -179,7 +179,7 @@ public final class PoolController implements AutoCloseable {
       Plan plan = planner.plan(new ClusterSnapshot(namespaces), now);
       lastPlan.set(Optional.of(plan));
       metrics.reconcile(why);
-      plan.replanBy().ifPresent(at -> replanAt(at, now));
+      plan.replanBy().ifPresent(at -> triggerAt(replanScheduled, "burst", at, now));
       if (paused) {
         return;
       }
@@ -204,7 +204,7 @@ public final class PoolController implements AutoCloseable {
     } else if (action instanceof PlanAction.Create c) {
       Optional<Instant> allowed = backoff.startsAllowedAt(now);
       if (allowed.isPresent()) {
-        retryAt(allowed.get(), now);
+        triggerAt(backoffScheduled, "backoff", allowed.get(), now);
         return;
       }
       for (int i = 0; i < c.count(); i++) {
@@ -224,24 +224,17 @@ public final class PoolController implements AutoCloseable {
     }
   }
 
-  /** One reconcile by {@code at}, which a plan asked for (a burst is ahead): one scheduled at a time. */
-  private void replanAt(Instant at, Instant now) {
-    if (replanScheduled.compareAndSet(false, true)) {
+  /**
+   * One reconcile at {@code at}, for {@code why}, while none for the same reason is scheduled (not
+   * one per plan in between): when the start back-off ends, or by when a plan asked to be planned
+   * again (a burst is ahead).
+   */
+  private void triggerAt(AtomicBoolean scheduled, String why, Instant at, Instant now) {
+    if (scheduled.compareAndSet(false, true)) {
       long delay = Math.max(1, at.toEpochMilli() - now.toEpochMilli());
       loop.schedule(() -> {
-        replanScheduled.set(false);
-        trigger("burst");
-      }, delay, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /** One reconcile when the start back-off ends (not one per plan in between). */
-  private void retryAt(Instant at, Instant now) {
-    if (backoffScheduled.compareAndSet(false, true)) {
-      long delay = Math.max(1, at.toEpochMilli() - now.toEpochMilli());
-      loop.schedule(() -> {
-        backoffScheduled.set(false);
-        trigger("backoff");
+        scheduled.set(false);
+        trigger(why);
       }, delay, TimeUnit.MILLISECONDS);
     }
   }

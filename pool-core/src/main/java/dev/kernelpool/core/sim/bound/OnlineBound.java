@@ -1,6 +1,7 @@
 package dev.kernelpool.core.sim.bound;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The least idle kernel-hours any pool policy without foresight pays to serve a share of launches
@@ -44,6 +45,17 @@ public final class OnlineBound {
       total += rates[i] * this.hours[i];
     }
     this.launches = total;
+  }
+
+  /** A bound over {@code stretches}, each {launches per hour, hours}. */
+  public static OnlineBound of(List<double[]> stretches) {
+    double[] rates = new double[stretches.size()];
+    double[] hours = new double[stretches.size()];
+    for (int i = 0; i < rates.length; i++) {
+      rates[i] = stretches.get(i)[0];
+      hours[i] = stretches.get(i)[1];
+    }
+    return new OnlineBound(rates, hours);
   }
 
   /** Each stretch's launch rate, busiest first (a copy). */

@@ -24,7 +24,6 @@ public final class PlannerPolicy implements SimPolicy {
   private final Planner planner;
   private final Optional<Duration> tick;
   private final boolean reactive;
-  private final DemandForecaster forecaster;
 
   public PlannerPolicy(String name, PoolPolicy policy, DemandForecaster forecaster, Optional<Duration> tick, boolean reactive) {
     this.name = name;
@@ -32,17 +31,6 @@ public final class PlannerPolicy implements SimPolicy {
     this.planner = new Planner(policy, forecaster, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     this.tick = tick;
     this.reactive = reactive;
-    this.forecaster = forecaster;
-  }
-
-  /** The pool policy it plans with. */
-  public PoolPolicy policy() {
-    return policy;
-  }
-
-  /** The same trigger and forecaster under another name and policy. */
-  public PlannerPolicy renamed(String newName, PoolPolicy newPolicy) {
-    return new PlannerPolicy(newName, newPolicy, forecaster, tick, reactive);
   }
 
   @Override
@@ -67,31 +55,30 @@ public final class PlannerPolicy implements SimPolicy {
 
   @Override
   public List<PlanAction> decide(NamespaceState namespace, Instant now) {
-    return planner.plan(namespace, now).actions();
+    return plan(namespace, now).actions();
   }
 
   @Override
   public Decision plan(NamespaceState namespace, Instant now) {
-    NamespacePlan plan = planner.plan(namespace, now);
-    return new Decision(plan.actions(), plan.replanBy());
-  }
-
-  @Override
-  public List<Decision> planAll(List<NamespaceState> namespaces, Instant now) {
-    List<Decision> out = new ArrayList<>(namespaces.size());
-    for (NamespacePlan plan : planner.plan(new ClusterSnapshot(namespaces), now).namespaces()) {
-      out.add(new Decision(plan.actions(), plan.replanBy()));
-    }
-    return out;
+    return decision(planner.plan(namespace, now));
   }
 
   /** The planner's whole-snapshot pass: large snapshots are planned in parallel. */
   @Override
-  public List<List<PlanAction>> decideAll(List<NamespaceState> namespaces, Instant now) {
-    List<List<PlanAction>> out = new ArrayList<>(namespaces.size());
+  public List<Decision> planAll(List<NamespaceState> namespaces, Instant now) {
+    List<Decision> out = new ArrayList<>(namespaces.size());
     for (NamespacePlan plan : planner.plan(new ClusterSnapshot(namespaces), now).namespaces()) {
-      out.add(plan.actions());
+      out.add(decision(plan));
     }
     return out;
+  }
+
+  @Override
+  public List<List<PlanAction>> decideAll(List<NamespaceState> namespaces, Instant now) {
+    return planAll(namespaces, now).stream().map(Decision::actions).toList();
+  }
+
+  private static Decision decision(NamespacePlan plan) {
+    return new Decision(plan.actions(), plan.replanBy());
   }
 }

@@ -1,6 +1,7 @@
 package dev.kernelpool.core.sim.policy;
 
 import dev.kernelpool.core.forecast.CombinedForecaster;
+import dev.kernelpool.core.forecast.DemandForecaster;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.forecast.SeasonalForecaster;
 import dev.kernelpool.core.forecast.ShapedForecaster;
@@ -63,11 +64,7 @@ public final class Policies {
    * pools for small quotas. Chosen by a sweep (docs/simulator.md).
    */
   public static SimPolicy adaptive(SimSettings settings) {
-    PoolPolicy policy = PoolPolicy.DEFAULTS
-        .withSmallQuota(new SmallQuotaRule(true, 1))
-        .withFootprint(settings.footprint())
-        .withDemand(adaptiveDemand(settings.coldStart()));
-    return new PlannerPolicy("adaptive", policy, CombinedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+    return reactive("adaptive", adaptivePolicy(settings), CombinedForecaster.defaults());
   }
 
   /**
@@ -76,8 +73,7 @@ public final class Policies {
    * in waves of the model's {@code maxStarting}.
    */
   public static SimPolicy burst(SimSettings settings) {
-    PlannerPolicy adaptive = (PlannerPolicy) adaptive(settings);
-    return adaptive.renamed("burst", adaptive.policy().withBurst(burstRule(settings)));
+    return reactive("burst", adaptivePolicy(settings).withBurst(burstRule(settings)), CombinedForecaster.defaults());
   }
 
   /** The burst rule as the simulator's model of the world sets it: on, slowest start, maxStarting. */
@@ -93,12 +89,23 @@ public final class Policies {
    * (diurnal, weekly); see docs/simulator.md for where it pays more than adaptive.
    */
   public static SimPolicy shaped(SimSettings settings) {
-    PoolPolicy policy = PoolPolicy.DEFAULTS
-        .withSmallQuota(new SmallQuotaRule(true, 1))
-        .withFootprint(settings.footprint())
+    PoolPolicy policy = adaptivePolicy(settings)
         .withDemand(new DemandRules(Duration.ofMinutes(7), 0.05, 0.005, new PoolSizing.MarginalValue(settings.coldStart(), 0.1),
             new QuietRefill(Duration.ofMinutes(5), 0.025), true));
-    return new PlannerPolicy("shaped", policy, ShapedForecaster.defaults(), Optional.of(Duration.ofMinutes(5)), true);
+    return reactive("shaped", policy, ShapedForecaster.defaults());
+  }
+
+  /** Adaptive's pool policy: small footprint, pools for small quotas, its demand rules. */
+  private static PoolPolicy adaptivePolicy(SimSettings settings) {
+    return PoolPolicy.DEFAULTS
+        .withSmallQuota(new SmallQuotaRule(true, 1))
+        .withFootprint(settings.footprint())
+        .withDemand(adaptiveDemand(settings.coldStart()));
+  }
+
+  /** Planned after every launch (the watch-triggered refill) and every 5 minutes. */
+  private static SimPolicy reactive(String name, PoolPolicy policy, DemandForecaster forecaster) {
+    return new PlannerPolicy(name, policy, forecaster, Optional.of(Duration.ofMinutes(5)), true);
   }
 
   /** The adaptive policy's demand rules for a refill (pool start) time. */

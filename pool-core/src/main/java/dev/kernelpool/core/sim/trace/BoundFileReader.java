@@ -36,13 +36,7 @@ public final class BoundFileReader {
       }
       rows.add(new double[] {rate, hours});
     });
-    double[] rates = new double[rows.size()];
-    double[] hours = new double[rows.size()];
-    for (int i = 0; i < rates.length; i++) {
-      rates[i] = rows.get(i)[0];
-      hours[i] = rows.get(i)[1];
-    }
-    return new OnlineBound(rates, hours);
+    return OnlineBound.of(rows);
   }
 
   public static void write(OnlineBound bound, Writer out) throws IOException {

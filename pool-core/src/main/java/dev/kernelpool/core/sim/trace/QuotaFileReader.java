@@ -28,11 +28,7 @@ public final class QuotaFileReader {
         throw new TraceFormatException(source, line, "expected namespace,cpu,memory,pods");
       }
       try {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("cpu", f[1].trim());
-        q.put("memory", f[2].trim());
-        q.put("pods", f[3].trim());
-        if (quotas.put(f[0].trim(), Resources.parse(q)) != null) {
+        if (quotas.put(f[0].trim(), hard(f, 1)) != null) {
           throw new TraceFormatException(source, line, "namespace " + f[0].trim() + " listed twice");
         }
       } catch (InvalidQuantityException e) {
@@ -58,11 +54,7 @@ public final class QuotaFileReader {
         throw new TraceFormatException(source, line, "timestamp_ms: out of time order");
       }
       try {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("cpu", f[2].trim());
-        q.put("memory", f[3].trim());
-        q.put("pods", f[4].trim());
-        changes.add(new QuotaChange(at, f[1].trim(), Resources.parse(q)));
+        changes.add(new QuotaChange(at, f[1].trim(), hard(f, 2)));
       } catch (InvalidQuantityException e) {
         throw new TraceFormatException(source, line, e.getMessage());
       }
@@ -74,9 +66,7 @@ public final class QuotaFileReader {
     out.write(CHANGES_HEADER);
     out.write('\n');
     for (QuotaChange c : changes) {
-      Map<String, String> q = c.hard().toQuantities();
-      out.write(c.timestampMs() + "," + c.namespace() + "," + q.getOrDefault("cpu", "0") + "," + q.getOrDefault("memory", "0") + ","
-          + q.getOrDefault("pods", "0") + "\n");
+      out.write(c.timestampMs() + "," + c.namespace() + "," + columns(c.hard()) + "\n");
     }
   }
 
@@ -84,9 +74,22 @@ public final class QuotaFileReader {
     out.write(HEADER);
     out.write('\n');
     for (Map.Entry<String, Resources> e : quotas.entrySet()) {
-      Map<String, String> q = e.getValue().toQuantities();
-      out.write(e.getKey() + "," + q.getOrDefault("cpu", "0") + "," + q.getOrDefault("memory", "0") + ","
-          + q.getOrDefault("pods", "0") + "\n");
+      out.write(e.getKey() + "," + columns(e.getValue()) + "\n");
     }
+  }
+
+  /** The hard limits in the row's columns {@code from..from+2}: cpu, memory, pods. */
+  private static Resources hard(String[] f, int from) {
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("cpu", f[from].trim());
+    q.put("memory", f[from + 1].trim());
+    q.put("pods", f[from + 2].trim());
+    return Resources.parse(q);
+  }
+
+  /** {@code cpu,memory,pods} of {@code hard}, 0 where it has none. */
+  private static String columns(Resources hard) {
+    Map<String, String> q = hard.toQuantities();
+    return q.getOrDefault("cpu", "0") + "," + q.getOrDefault("memory", "0") + "," + q.getOrDefault("pods", "0");
   }
 }

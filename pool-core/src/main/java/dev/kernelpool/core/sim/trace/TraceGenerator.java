@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * Generates synthetic traces. Arrivals per namespace and kernelspec are a Poisson process whose rate
@@ -54,10 +55,10 @@ public final class TraceGenerator {
 
   public Scenario.Generated generate(Scenario scenario) {
     return switch (scenario) {
-      case CLASS -> classroom();
+      case CLASS -> classes(5, false, day -> 10);
       case HOLIDAY -> holiday();
-      case CLASS_MOVED -> classes(day -> day >= 7 ? 14 : 10);
-      case CLASS_CANCELLED -> classes(day -> day == 7 || day == 8 ? -1 : 10);
+      case CLASS_MOVED -> classes(12, true, day -> day >= 7 ? 14 : 10);
+      case CLASS_CANCELLED -> classes(12, true, day -> day == 7 || day == 8 ? -1 : 10);
       case KERNELSPEC_TAKEOVER -> takeover();
       case QUOTA_SHRINK -> quotaShrink();
       default -> namespaces(load(scenario));
@@ -91,13 +92,7 @@ public final class TraceGenerator {
         }
       }
     }
-    double[] rates = new double[stretches.size()];
-    double[] hours = new double[stretches.size()];
-    for (int i = 0; i < rates.length; i++) {
-      rates[i] = stretches.get(i)[0];
-      hours[i] = stretches.get(i)[1];
-    }
-    return new OnlineBound(rates, hours);
+    return OnlineBound.of(stretches);
   }
 
   /** Whether {@link #onlineBound} knows the scenario's true rates (the robustness scenarios' are taken from their traces). */
@@ -154,6 +149,11 @@ public final class TraceGenerator {
   }
 
   private Scenario.Generated namespaces(Load load) {
+    return namespaces(load, t -> 1.0);
+  }
+
+  /** {@code load}'s namespaces, their office-hours rates times {@code factor} at each offset into the trace. */
+  private Scenario.Generated namespaces(Load load, LongToDoubleFunction factor) {
     List<Launch> launches = new ArrayList<>();
     Map<String, Resources> quotas = new LinkedHashMap<>();
     for (int n = 0; n < load.count(); n++) {
@@ -161,11 +161,10 @@ public final class TraceGenerator {
       quotas.put(ns, load.quota().times(scale));
       for (Spec spec : SPECS) {
         double peak = load.peakPerHour() * scale * share(load, n) * spec.weight();
-        arrivals(launches, ns, spec, load.days(), peak, load.weekends(), load.meanMinutes());
+        arrivals(launches, ns, spec, load.days(), peak, t -> rate(t, peak, load.weekends()) * factor.applyAsDouble(t), load.meanMinutes());
       }
     }
-    launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace).thenComparing(Launch::kernelspec));
-    return new Scenario.Generated(launches, quotas);
+    return sorted(launches, quotas, List.of());
   }
 
   private void arrivals(List<Launch> out, String ns, Spec spec, int days, double peakPerHour, boolean weekends, int meanMinutes) {
@@ -211,21 +210,10 @@ public final class TraceGenerator {
 
   /** Weekly, with the second week's weekdays a holiday: as quiet as a weekend. */
   private Scenario.Generated holiday() {
-    Load load = load(Scenario.HOLIDAY);
-    List<Launch> launches = new ArrayList<>();
-    Map<String, Resources> quotas = new LinkedHashMap<>();
-    for (int n = 0; n < load.count(); n++) {
-      String ns = String.format("ns-%04d", n);
-      quotas.put(ns, load.quota().times(scale));
-      for (Spec spec : SPECS) {
-        double peak = load.peakPerHour() * scale * share(load, n) * spec.weight();
-        arrivals(launches, ns, spec, load.days(), peak, t -> {
-          long day = t / DAY;
-          return rate(t, peak, true) * (day >= 7 && day <= 11 ? 0.2 : 1.0);
-        }, load.meanMinutes());
-      }
-    }
-    return sorted(launches, quotas, List.of());
+    return namespaces(load(Scenario.HOLIDAY), t -> {
+      long day = t / DAY;
+      return day >= 7 && day <= 11 ? 0.2 : 1.0;
+    });
   }
 
   /** Diurnal over two weeks with weekends; from day 7 python3's launches go to a new kernelspec, python3-v2. */
@@ -248,11 +236,15 @@ public final class TraceGenerator {
     return new Scenario.Generated(g.launches(), g.quotas(), List.of(new QuotaChange(START.toEpochMilli() + 2 * DAY + 12 * HOUR, ns, shrunk)));
   }
 
-  /** The class over two weeks of weekdays: 300 notebooks within two minutes at {@code hourOf(day)} (negative: no class), and the background. */
-  private Scenario.Generated classes(IntUnaryOperator hourOf) {
+  /**
+   * The class on the weekdays of {@code days}: 300 notebooks within two minutes at
+   * {@code hourOf(day)} (negative: no class that day), and the background (with quiet weekends when
+   * {@code weekends}).
+   */
+  private Scenario.Generated classes(int days, boolean weekends, IntUnaryOperator hourOf) {
     List<Launch> launches = new ArrayList<>();
     Spec py = SPECS[0];
-    for (int day = 0; day < 12; day++) {
+    for (int day = 0; day < days; day++) {
       if (day % 7 >= 5 || hourOf.applyAsInt(day) < 0) {
         continue;
       }
@@ -263,7 +255,7 @@ public final class TraceGenerator {
       }
     }
     List<Launch> background = new ArrayList<>();
-    arrivals(background, "course-101", py, 12, 3.0 * scale, true, 45);
+    arrivals(background, "course-101", py, days, 3.0 * scale, weekends, 45);
     for (Launch l : background) {
       launches.add(new Launch(l.timestampMs(), l.namespace(), l.kernelspec(), 500, gib(1), l.durationSeconds()));
     }
@@ -273,24 +265,5 @@ public final class TraceGenerator {
   private static Scenario.Generated sorted(List<Launch> launches, Map<String, Resources> quotas, List<QuotaChange> changes) {
     launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace).thenComparing(Launch::kernelspec));
     return new Scenario.Generated(launches, quotas, changes);
-  }
-
-  private Scenario.Generated classroom() {
-    List<Launch> launches = new ArrayList<>();
-    Spec py = SPECS[0];
-    for (int day = 0; day < 5; day++) {
-      long classStart = day * DAY + 10 * HOUR;
-      for (int student = 0; student < 300 * scale; student++) {
-        long at = classStart + (long) (random.nextDouble() * Duration.ofMinutes(2).toMillis());
-        launches.add(new Launch(START.toEpochMilli() + at, "course-101", py.name(), 500, gib(1), 90 * 60));
-      }
-    }
-    List<Launch> background = new ArrayList<>();
-    arrivals(background, "course-101", py, 5, 3.0 * scale, false, 45);
-    for (Launch l : background) {
-      launches.add(new Launch(l.timestampMs(), l.namespace(), l.kernelspec(), 500, gib(1), l.durationSeconds()));
-    }
-    launches.sort(Comparator.comparingLong(Launch::timestampMs));
-    return new Scenario.Generated(launches, Map.of("course-101", Resources.parse("cpu=400,memory=800Gi,pods=500").times(scale)));
   }
 }
