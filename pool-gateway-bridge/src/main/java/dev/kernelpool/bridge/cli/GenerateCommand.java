@@ -72,15 +72,16 @@ final class GenerateCommand implements Callable<Integer> {
     }
     System.err.printf("%s: %d launches over %d namespaces -> %s%s%n", s.id(), g.launches().size(), g.quotas().size(), out,
         g.quotaChanges().isEmpty() ? "" : " (and quota-changes.csv: simulate --quota-changes)");
-    // the robustness scenarios break the generator's own rates: their bound comes from the trace
-    OnlineBound bound = TraceGenerator.hasRateBound(s)
-        ? generator.onlineBound(s, boundSkipDays)
-        : TraceRates.bound(g.launches(), Duration.ofHours(1));
+    OnlineBound bound;
     if (TraceGenerator.hasRateBound(s)) {
       // the bound from the generator's true rates, for simulate --bound
+      bound = generator.onlineBound(s, boundSkipDays);
       try (Writer w = Files.newBufferedWriter(out.resolve("bound.csv"))) {
         BoundFileReader.write(bound, w);
       }
+    } else {
+      // the robustness scenarios break the generator's own rates: their bound comes from the trace
+      bound = TraceRates.bound(g.launches(), Duration.ofHours(1));
     }
     System.err.printf("no policy without foresight serves 90%% / 95%% / 99%% of them warm for less than "
         + "%.0f / %.0f / %.0f idle kernel-hours (%d s starts)%n",

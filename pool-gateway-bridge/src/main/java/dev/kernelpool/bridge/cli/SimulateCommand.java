@@ -140,9 +140,6 @@ final class SimulateCommand implements Callable<Integer> {
       results.add(r);
     }
     // how far each policy is from the possible on this very trace: the bound from its own hourly rates
-    // (the scored launches only: those after the warmup)
-    long from = launches.isEmpty() ? 0 : launches.get(0).timestampMs() + settings.warmup().toMillis();
-    List<Launch> scored = launches.stream().filter(l -> l.timestampMs() >= from).toList();
     Optional<BoundComparison> bound;
     if (boundFile != null) {
       try (BufferedReader b = Files.newBufferedReader(boundFile)) {
@@ -152,6 +149,9 @@ final class SimulateCommand implements Callable<Integer> {
         return 2;
       }
     } else {
+      // the scored launches only: those after the warmup
+      long from = launches.isEmpty() ? 0 : launches.get(0).timestampMs() + settings.warmup().toMillis();
+      List<Launch> scored = launches.stream().filter(l -> l.timestampMs() >= from).toList();
       bound = Optional.of(new BoundComparison(TraceRates.bound(scored, Duration.ofHours(1)), settings.fastestStart(), "trace, hourly"));
     }
     System.out.print(json ? JsonReport.render(results, bound) : TableReport.render(results, bound));

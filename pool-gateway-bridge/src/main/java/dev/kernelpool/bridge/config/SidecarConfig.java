@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -107,7 +108,9 @@ public record SidecarConfig(
       "startTimeout", "horizon", "minLaunchesPerHour", "smallQuota", "smallQuotaMinLaunchesPerHour",
       "initialFootprint", "optOutLabel", "optInLabel", "launchWindow", "minRecentLaunches", "forecastLookback",
       "forecaster", "sizing", "refill", "minHitsPerIdleHour", "topMinLaunchesPerHour",
-      "quietRefillDelay", "quietLaunchesPerHour", "popularTiesFirst", "burst"};
+      "quietRefillDelay", "quietLaunchesPerHour", "popularTiesFirst"};
+  /** Sections within policy: keys of their own, listed by {@link #keys()} under {@code policy.<section>.}. */
+  private static final String BURST_SECTION = "burst";
   private static final String[] BURST = {"enabled", "minLaunches", "window", "lookahead", "startTime", "maxStarting", "days"};
 
   /** The configured demand forecaster. */
@@ -131,15 +134,13 @@ public record SidecarConfig(
     groups.put("claim.", CLAIM);
     groups.put("local.", LOCAL);
     groups.put("policy.", POLICY);
-    groups.put("policy.burst.", BURST);
+    groups.put("policy." + BURST_SECTION + ".", BURST);
     groups.put("kernelspecs[].", KERNELSPEC);
     groups.put("controller.", CONTROLLER);
     groups.put("kubernetes.", KubernetesConfig.KEYS);
     groups.forEach((prefix, names) -> {
       for (String n : names) {
-        if (!(prefix.equals("policy.") && n.equals("burst"))) { // a section: its keys are policy.burst.*
-          keys.add(prefix + n);
-        }
+        keys.add(prefix + n);
       }
     });
     return keys;
@@ -241,7 +242,7 @@ public record SidecarConfig(
           local.string("namespace", "local"),
           local.string("bindIp", "127.0.0.1"),
           portRange(local.string("portRange", "0..0")),
-          policy(root.child("policy"), rules).withBurst(burst(root.child("policy").child("burst"), kubernetes.maxStarting())),
+          policy(root.child("policy"), rules).withBurst(burst(root.child("policy").child(BURST_SECTION), kubernetes.maxStarting())),
           root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
           forecaster(root.child("policy").string("forecaster", LaunchFrequencyForecaster.NAME)),
           specs,
@@ -301,7 +302,9 @@ public record SidecarConfig(
   }
 
   private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {
-    p.allowOnly(POLICY);
+    String[] policyKeys = Arrays.copyOf(POLICY, POLICY.length + 1);
+    policyKeys[POLICY.length] = BURST_SECTION;
+    p.allowOnly(policyKeys);
     var noQuota = p.quantities("noQuotaBudget");
     String optOut = p.string("optOutLabel", "kernelpool.dev/pool=disabled");
     String optIn = p.string("optInLabel", "");
