@@ -150,6 +150,12 @@ abstract class KubernetesPoolSuite {
     return out;
   }
 
+  /** Waits until the server's quota charges at least {@code milliCpu} of requests.cpu. */
+  void awaitQuotaCharges(long milliCpu) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> ops.quotaUsed(bed.ns, "compute", "requests.cpu")
+        .map(q -> Quantity.parseMilli(q.toSuffixedString()) >= milliCpu).orElse(false));
+  }
+
   static V1Pod plainPod(String name, String cpu, String memory) {
     // overhead null: client-java sends an empty map otherwise, which a real API server refuses without a RuntimeClass
     return new V1Pod().metadata(new V1ObjectMeta().name(name)).spec(new V1PodSpec().overhead(null).containers(List.of(new V1Container()
@@ -481,6 +487,7 @@ abstract class KubernetesPoolSuite {
     // the 95% rule binds: 9.5 of 10 cpu, 8.85 used by someone else, so 650m for the pool: six pods of 100m
     bed.namespaceWithQuota("10", "400Gi", "1000");
     ops.createPod(bed.ns, plainPod("other", "8850m", "1Gi"));
+    awaitQuotaCharges(8850);
     KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(6));
     await().atMost(Duration.ofSeconds(30)).until(() -> poolPods().size() == 6);
     warmAll(pool, 6);

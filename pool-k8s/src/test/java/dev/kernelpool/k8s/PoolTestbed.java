@@ -1,5 +1,7 @@
 package dev.kernelpool.k8s;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
 import dev.kernelpool.core.plan.Planner;
 import dev.kernelpool.core.plan.PoolPolicy;
@@ -88,10 +90,17 @@ final class PoolTestbed implements AutoCloseable {
     stopped.close();
   }
 
+  /**
+   * The test's namespace with a quota named compute, returning once the quota reports its usage: a
+   * real controller-manager's first count of a new quota is taken from its pod cache, and can
+   * overwrite the charge of a pod created in that window (a CI run lost a test's 8850m that way).
+   */
   void namespaceWithQuota(String cpu, String memory, String podCount) {
     try {
       cluster.ops().namespace(ns, Map.of());
       cluster.ops().quota(ns, "compute", Map.of("requests.cpu", cpu, "requests.memory", memory, "pods", podCount));
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> cluster.ops().quotaUsed(ns, "compute", "requests.cpu").isPresent());
     } catch (ApiException e) {
       throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
     }
