@@ -12,6 +12,7 @@ import java.util.Map;
 public final class LaunchRecorder {
   private final Duration window;
   private final Map<PoolProfile, LaunchSeries> launches = new HashMap<>();
+  private long changes;
 
   public LaunchRecorder(Duration window) {
     this.window = window;
@@ -20,10 +21,17 @@ public final class LaunchRecorder {
   public synchronized void record(PoolProfile profile, Instant at) {
     long cutoff = at.minus(window).toEpochMilli();
     launches.merge(profile, LaunchSeries.ofEpochMillis(at.toEpochMilli()), (a, b) -> a.since(cutoff).plus(at.toEpochMilli()));
+    changes++;
+  }
+
+  /** How many times launches were added: a saver compares it with what it last saved. */
+  public synchronized long changes() {
+    return changes;
   }
 
   /** Adds a whole series of launches of {@code profile} (a saved history being restored). */
   public synchronized void recordAll(PoolProfile profile, LaunchSeries series) {
+    changes++;
     LaunchSeries existing = launches.get(profile);
     if (existing == null || existing.size() == 0) {
       launches.put(profile, series);

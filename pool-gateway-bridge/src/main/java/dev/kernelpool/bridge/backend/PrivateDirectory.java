@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -55,13 +56,44 @@ public final class PrivateDirectory {
     }
   }
 
+  /**
+   * Checks that {@code file} and the directory holding it can be changed by this user alone: the
+   * directory owned by this user and writable by no one else; the file, when it exists, a regular
+   * file (not a link) owned by this user and writable by no one else.
+   *
+   * @throws NoSuchFileException when the file does not exist (its directory passed)
+   */
+  public static void checkOwnFile(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().normalize().getParent();
+    PosixFileAttributes d = Files.readAttributes(dir, PosixFileAttributes.class);
+    UserPrincipal me = me(dir);
+    if (!d.owner().equals(me) || writableByOthers(d)) {
+      throw new UnsafeDirectoryException("directory " + dir + " (owner " + d.owner().getName() + ", mode "
+          + PosixFilePermissions.toString(d.permissions()) + ") lets others replace " + file.getFileName()
+          + "; it must be owned by " + me.getName() + " and writable by no one else");
+    }
+    PosixFileAttributes f = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!f.isRegularFile() || !f.owner().equals(me) || writableByOthers(f)) {
+      throw new UnsafeDirectoryException(file + " is " + (f.isRegularFile() ? "" : "not a regular file (a link?), ")
+          + "owned by " + f.owner().getName() + " with mode " + PosixFilePermissions.toString(f.permissions())
+          + "; refusing it (it must be " + me.getName() + "'s and writable by no one else)");
+    }
+  }
+
+  private static boolean writableByOthers(PosixFileAttributes a) {
+    return a.permissions().contains(PosixFilePermission.GROUP_WRITE) || a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+  }
+
+  private static UserPrincipal me(Path anyPath) throws IOException {
+    return anyPath.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+  }
+
   private static void check(Path dir) throws IOException {
     PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!attributes.isDirectory()) {
       throw new UnsafeDirectoryException("work directory " + dir + " is not a directory (a link or a file); refusing it");
     }
-    UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByName(System.getProperty("user.name"));
+    UserPrincipal me = me(dir);
     if (!attributes.owner().equals(me)) {
       throw new UnsafeDirectoryException("work directory " + dir + " is owned by " + attributes.owner().getName()
           + ", not by " + me.getName() + "; refusing it (remove it, or set local.workDir to a directory of your own)");

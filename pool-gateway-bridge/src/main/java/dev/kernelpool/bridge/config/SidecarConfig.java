@@ -41,6 +41,8 @@ import java.util.OptionalLong;
  * @param claimTimeout how long one step of a claim (personalize, deliver) may take
  * @param jvmMetrics whether {@code /metrics} also carries the JVM's ({@code jvm_*}: memory, GC, threads)
  * @param personalizeCode extra Python run silently in a kernel at claim time
+ * @param historyFile where the local backend keeps its launch history across restarts; empty: in
+ *     memory only ({@code local.history: off})
  * @param forecastLookback the trailing window of the launch-frequency forecaster
  * @param forecaster the demand forecaster's name: {@code frequency} (the talk's), {@code seasonal} or {@code combined}
  */
@@ -56,6 +58,7 @@ public record SidecarConfig(
     String personalizeCode,
     String python,
     Path workDir,
+    Optional<Path> historyFile,
     String namespace,
     String bindIp,
     String portRange,
@@ -66,6 +69,14 @@ public record SidecarConfig(
     PoolController.Settings controller,
     Backend backend,
     KubernetesConfig kubernetes) {
+
+  /** {@code local.history}: a path, {@code off}, or empty for the default in the work directory. */
+  private static Optional<Path> historyFile(String configured, Path workDir) {
+    if (configured.equals("off")) {
+      return Optional.empty();
+    }
+    return Optional.of(configured.isBlank() ? workDir.resolve("launch-history.json") : Path.of(configured));
+  }
 
   /** Where pool kernels run. */
   public enum Backend {
@@ -99,7 +110,7 @@ public record SidecarConfig(
   private static final String[] HTTP = {"host", "port", "jvmMetrics"};
   private static final String[] LISTENER = {"host", "port"};
   private static final String[] CLAIM = {"timeout", "personalizeCode"};
-  private static final String[] LOCAL = {"python", "workDir", "namespace", "bindIp", "portRange"};
+  private static final String[] LOCAL = {"python", "workDir", "history", "namespace", "bindIp", "portRange"};
   private static final java.util.regex.Pattern PORT_RANGE = java.util.regex.Pattern.compile("(\\d{1,5})\\.\\.(\\d{1,5})");
   private static final String[] CONTROLLER = {"resync", "heartbeat", "readyTimeout"};
   private static final String[] KERNELSPEC =
@@ -227,6 +238,7 @@ public record SidecarConfig(
         // must have them too, or no launch ever matches it.
         specs.replaceAll(t -> t.withEgContainerDefaults(kubernetes.kernelServiceAccount()));
       }
+      Path workDir = Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool"));
       return new SidecarConfig(
           http.string("host", "127.0.0.1"),
           http.integer("port", 8765, 0, 65535),
@@ -238,7 +250,8 @@ public record SidecarConfig(
           claim.positiveDuration("timeout", Duration.ofSeconds(2)),
           claim.string("personalizeCode", ""),
           local.string("python", "/usr/bin/python3"),
-          Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool")),
+          workDir,
+          historyFile(local.string("history", ""), workDir),
           local.string("namespace", "local"),
           local.string("bindIp", "127.0.0.1"),
           portRange(local.string("portRange", "0..0")),

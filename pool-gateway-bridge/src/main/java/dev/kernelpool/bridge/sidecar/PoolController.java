@@ -2,6 +2,7 @@ package dev.kernelpool.bridge.sidecar;
 
 import dev.kernelpool.bridge.backend.BackendException;
 import dev.kernelpool.bridge.backend.KernelBackend;
+import dev.kernelpool.bridge.backend.LaunchHistoryFile;
 import dev.kernelpool.bridge.backend.NamespaceView;
 import dev.kernelpool.bridge.kernel.KernelClient;
 import dev.kernelpool.bridge.kernel.KernelTimeoutException;
@@ -60,6 +61,9 @@ public final class PoolController implements AutoCloseable {
         new Settings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60));
   }
 
+  /** How often the launch history is written when it changed (and once more at close). */
+  static final Duration HISTORY_SAVE = Duration.ofMinutes(1);
+
   private final KernelBackend backend;
   private final WarmKernelRegistry registry;
   private final KernelConnections connections;
@@ -69,6 +73,7 @@ public final class PoolController implements AutoCloseable {
   private final PoolMetrics metrics;
   private final Clock clock;
   private final Settings settings;
+  private final Optional<LaunchHistoryFile> history;
   private final ScheduledExecutorService loop;
   private final ExecutorService checks;
   private final AtomicBoolean pending = new AtomicBoolean();
@@ -85,11 +90,13 @@ public final class PoolController implements AutoCloseable {
       WarmKernelRegistry registry,
       KernelConnections connections,
       LaunchRecorder launches,
+      Optional<LaunchHistoryFile> history,
       Planner planner,
       Function<PoolProfile, String> warmupCode,
       PoolMetrics metrics,
       Clock clock,
       Settings settings) {
+    this.history = history;
     this.backend = backend;
     this.registry = registry;
     this.connections = connections;
@@ -117,6 +124,8 @@ public final class PoolController implements AutoCloseable {
     loop.scheduleWithFixedDelay(() -> trigger("resync"), 0, settings.resync().toMillis(), TimeUnit.MILLISECONDS);
     loop.scheduleWithFixedDelay(
         this::heartbeats, settings.heartbeat().toMillis(), settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+    history.ifPresent(h -> loop.scheduleWithFixedDelay(
+        () -> h.save(launches, clock.instant()), HISTORY_SAVE.toMillis(), HISTORY_SAVE.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /** Plans and applies soon; coalesces with a reconcile already pending. */
@@ -357,5 +366,6 @@ public final class PoolController implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    history.ifPresent(h -> h.save(launches, clock.instant()));
   }
 }

@@ -4,6 +4,7 @@ import dev.kernelpool.bridge.backend.KubernetesWiring;
 
 import dev.kernelpool.bridge.backend.PoolRuntime;
 
+import dev.kernelpool.bridge.backend.LaunchHistoryFile;
 import dev.kernelpool.bridge.backend.LocalBackend;
 import dev.kernelpool.bridge.backend.PrivateDirectory;
 import dev.kernelpool.bridge.claim.ClaimService;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -137,11 +139,13 @@ public final class Sidecar implements AutoCloseable {
 
   private PoolRuntime local(SidecarConfig config, Clock clock, ProfileResolver resolver, Planner planner,
       LaunchRecorder launches, Function<PoolProfile, String> warmup) {
+    Optional<LaunchHistoryFile> history = config.historyFile().map(f -> new LaunchHistoryFile(f, config.namespace()));
+    history.ifPresent(h -> h.load(launches));
     LocalBackend backend = new LocalBackend(
         new LocalBackend.Settings(config.python(), config.workDir(), config.namespace(), config.bindIp(), config.portRange(),
             config.kernelspecs().stream().map(resolver::defaultProfile).toList()),
         listener.address(), listener.publicKey());
-    PoolController controller = new PoolController(backend, registry, connections, launches, planner, warmup,
+    PoolController controller = new PoolController(backend, registry, connections, launches, history, planner, warmup,
         metrics, clock, config.controller());
     controller.start();
     return new LocalRuntime(backend, controller);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.sim.policy.Policies;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,15 @@ class SidecarConfigTest {
     assertThat(c.policy().sizing().maxPoolFraction()).isEqualTo(0.10);
     assertThat(c.policy().sizing().maxUsageFraction()).isEqualTo(0.95);
     assertThat(c.policy().lifecycle().memberTtl()).isEqualTo(Duration.ofHours(4));
+  }
+
+  @Test
+  void theLocalLaunchHistoryIsKeptInTheWorkDirectoryUnlessMovedOrSwitchedOff() {
+    assertThat(SidecarConfig.parseYaml("local: {workDir: /srv/pool}").historyFile())
+        .contains(Path.of("/srv/pool/launch-history.json"));
+    assertThat(SidecarConfig.parseYaml("local: {history: /var/lib/pool/h.json}").historyFile())
+        .contains(Path.of("/var/lib/pool/h.json"));
+    assertThat(SidecarConfig.parseYaml("local: {history: 'off'}").historyFile()).isEmpty();
   }
 
   @Test

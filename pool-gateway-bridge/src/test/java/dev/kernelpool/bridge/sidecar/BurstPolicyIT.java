@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The burst rule run by the sidecar from its configuration, with real kernels on the local backend:
  * a class of four launched at 10:00 on two weekdays is pre-warmed on the third, past the pool's cap
  * of two, shortly before 10:00 (not when the history is first seen), served warm, and given back
- * once it is over. The sidecar's clock is moved between the days (the kernels run in real time).
+ * once it is over. The sidecar is restarted before the third day: what it learnt comes back from
+ * its launch history file. The sidecar's clock is moved between the days (the kernels run in real
+ * time).
  */
 class BurstPolicyIT {
   /** Monday 23 November 2026, 10:00 UTC: in the past, so claim deadlines (real time) never look passed. */
@@ -89,7 +91,7 @@ class BurstPolicyIT {
   }
 
   @Test
-  void aClassHistorySeesComingIsWarmedPastThePoolCapJustBeforeItAndGivenBackAfter() throws Exception {
+  void aClassHistorySeesComingIsWarmedPastThePoolCapJustBeforeItAndGivenBackAfterEvenAcrossARestart() throws Exception {
     String yaml = String.join("\n",
         "http: {port: 0}",
         "token: " + SidecarFixture.TOKEN,
@@ -123,6 +125,13 @@ class BurstPolicyIT {
         }
       }
     }
+
+    // A restart (an upgrade, a new node) in the night: the new sidecar knows the class from the file.
+    clock.showNow(MONDAY_TEN.plusMillis(DAY).plus(Duration.ofHours(12)));
+    sidecar.close();
+    sidecar = null;
+    assertThat(dir.resolve("work/launch-history.json")).isNotEmptyFile();
+    sidecar = Sidecar.start(config, clock);
 
     // Wednesday 09:40: the class is within the lookahead, but it is too early to start its kernels.
     Instant wednesdayTen = MONDAY_TEN.plusMillis(2 * DAY);
