@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
     description = {
       "Write the launch history a Kubernetes pool has learnt (its <pool>-history ConfigMaps) as a",
       "simulator trace (trace.csv) and the namespaces' ResourceQuotas as quotas.csv, so `simulate` can",
-      "compare policies on your own demand. Uses the kubeconfig, or the pod's service account."
+      "compare policies on your own demand. Uses the kubeconfig, or the pod's service account.",
+      "With --history: a local sidecar's history file (local.history) instead, and no quotas."
     })
 final class ExportTraceCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for trace.csv and quotas.csv.")
@@ -43,6 +44,10 @@ final class ExportTraceCommand implements Callable<Integer> {
 
   @Option(names = "--pool", defaultValue = "kernel-pool", description = "The pool's name (default ${DEFAULT-VALUE}).")
   String pool;
+
+  @Option(names = "--history", paramLabel = "FILE",
+      description = "A local sidecar's launch history (local.history, e.g. <workDir>/launch-history.json) instead of a cluster.")
+  Path historyFile;
 
   @Option(names = "--api-url", description = "The API server; default: kubeconfig or in-cluster.")
   String apiUrl;
@@ -60,9 +65,18 @@ final class ExportTraceCommand implements Callable<Integer> {
       System.err.println("kernel-pool export-trace: --session must be like 30m or 2h, got " + session);
       return 2;
     }
-    CoreV1Api api = new CoreV1Api(KubeClients.connect(Optional.ofNullable(apiUrl), Duration.ofSeconds(30)).calls());
     List<Launch> launches = new ArrayList<>();
     Map<String, Resources> quotas = new TreeMap<>();
+    if (historyFile != null) {
+      try {
+        HistoryCodec.decode(Files.readString(historyFile)).launches().forEach((profile, series) -> add(launches, profile, series, keep));
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        System.err.println("kernel-pool export-trace: cannot read the history " + historyFile + ": " + e.getMessage());
+        return 1;
+      }
+      return write(launches, quotas);
+    }
+    CoreV1Api api = new CoreV1Api(KubeClients.connect(Optional.ofNullable(apiUrl), Duration.ofSeconds(30)).calls());
     try {
       for (V1ConfigMap cm : api.listConfigMapForAllNamespaces().labelSelector(PoolLabels.poolSelector(pool)).execute().getItems()) {
         String data = cm.getData() == null ? null : cm.getData().get(LaunchHistoryKeeper.DATA_KEY);
@@ -87,6 +101,10 @@ final class ExportTraceCommand implements Callable<Integer> {
       System.err.println("kernel-pool export-trace: the API server answered HTTP " + e.getCode() + " " + e.getMessage());
       return 1;
     }
+    return write(launches, quotas);
+  }
+
+  private int write(List<Launch> launches, Map<String, Resources> quotas) throws java.io.IOException {
     launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace));
     Files.createDirectories(out);
     try (Writer w = Files.newBufferedWriter(out.resolve("trace.csv"))) {
