@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
+import dev.kernelpool.k8s.cluster.ResizeSupport;
 import dev.kernelpool.k8s.testing.ApiCallRecorder;
 import dev.kernelpool.k8s.testing.FakeApiServer;
 import dev.kernelpool.k8s.testing.InMemoryCluster;
 import dev.kernelpool.k8s.testing.KubeletSimulator;
 import dev.kernelpool.k8s.testing.ResourceType;
 import dev.kernelpool.k8s.testing.TestCluster;
+import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
 import java.util.List;
@@ -117,6 +119,18 @@ class KubernetesPoolIT extends KubernetesPoolSuite {
     await().atMost(Duration.ofSeconds(30)).until(() -> poolPods().size() == 3
         && poolPods().stream().noneMatch(p -> name(p).equals(victim)));
     assertThat(server().count(r -> r.verb().equals("list") && r.resource().equals("pods"))).isGreaterThan(lists);
+  }
+
+  @Test
+  void discoveryListsPodsResizeOnlyWhileItIsOnAndAServerThatCannotBeAskedIsNoAnswer() {
+    assertThat(ResizeSupport.probe(ops.core().getApiClient())).contains(true);
+    server().setResizeSupported(false);
+    try {
+      assertThat(ResizeSupport.probe(ops.core().getApiClient())).contains(false);
+    } finally {
+      server().setResizeSupported(true);
+    }
+    assertThat(ResizeSupport.probe(new ApiClient().setBasePath("http://127.0.0.1:9"))).isEmpty();
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.kernelpool.core.snapshot.LaunchSeries;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
+import dev.kernelpool.k8s.cluster.ResizeSupport;
 import dev.kernelpool.k8s.history.HistoryCodec;
 import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
 import dev.kernelpool.k8s.pods.PoolLabels;
@@ -476,6 +477,12 @@ abstract class KubernetesPoolSuite {
         && poolPods().stream().noneMatch(p -> name(p).equals(victim)) && pool.cache().pod(bed.ns, victim).isEmpty()
         && pool.cache().pods(bed.ns).size() == 3);
     await().atMost(Duration.ofSeconds(30)).until(pool::isLeader);
+  }
+
+  /** The server's discovery tells whether it resizes pods in place: the real 1.20 does not, the in-memory one does. */
+  @Test
+  void theServerSaysWhetherItResizesPodsInPlace() {
+    assertThat(ResizeSupport.probe(ops.core().getApiClient())).contains(cluster().resizeSupported());
   }
 
   /**

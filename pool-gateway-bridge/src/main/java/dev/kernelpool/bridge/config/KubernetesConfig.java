@@ -22,8 +22,13 @@ import java.util.Optional;
  * @param podTemplate a pod YAML in EG's kernel-pod shape that pool pods start from (node
  *     selectors, tolerations, pull secrets, volume sources)
  * @param maxStarting pool pods that may be starting at once per namespace (a fill comes in waves)
- * @param resizeFallback when a claimed pod cannot be resized: true falls back to a cold launch,
- *     false hands the kernel out with its initial requests
+ * @param resize {@code auto}: pool pods start with the small footprint ({@code
+ *     policy.initialFootprint}) only where the API server resizes pods in place ({@code pods/resize},
+ *     Kubernetes 1.33+), else with their profile's full requests, so a claimed kernel always has
+ *     what its launch asked for; {@code off}: always the full requests
+ * @param resizeFallback when a claimed pod cannot be resized (the quota refuses the difference):
+ *     true (the default) fails the claim, so the launch goes cold as without a pool; false hands
+ *     the kernel out with its initial requests, smaller than the launch asked for
  * @param claimAnnotations put on a pool pod when it is claimed: EG's kernel-pod template's
  *     annotations (by default {@code cluster-autoscaler.kubernetes.io/safe-to-evict: "false"}, so
  *     the autoscaler does not drain a node under a user's kernel; warm pods stay evictable)
@@ -41,6 +46,7 @@ public record KubernetesConfig(
     String defaultNamespace,
     List<String> namespaces,
     Optional<Path> podTemplate,
+    Resize resize,
     boolean resizeFallback,
     Duration callTimeout,
     Duration leaseDuration,
@@ -58,14 +64,27 @@ public record KubernetesConfig(
   /** The annotations EG's own kernel-pod template gives every kernel pod. */
   public static final Map<String, String> EG_POD_ANNOTATIONS = Map.of("cluster-autoscaler.kubernetes.io/safe-to-evict", "false");
 
+  /** Whether pool pods may start small and be resized at their claim. */
+  public enum Resize {
+    AUTO, OFF
+  }
+
   public KubernetesConfig {
     namespaces = List.copyOf(namespaces);
     claimAnnotations = Map.copyOf(claimAnnotations);
   }
 
   static final String[] KEYS = {"apiUrl", "pool", "identity", "leaseNamespace", "advertiseAddress", "defaultNamespace",
-      "namespaces", "podTemplate", "resizeFallback", "callTimeout", "leaseDuration", "renewDeadline", "retryPeriod",
+      "namespaces", "podTemplate", "resize", "resizeFallback", "callTimeout", "leaseDuration", "renewDeadline", "retryPeriod",
       "debounce", "resync", "quotaBackoff", "historySave", "maxStarting", "claimAnnotations", "kubeconfig", "kernelServiceAccount"};
+
+  private static Resize resize(String value) {
+    return switch (value) {
+      case "auto" -> Resize.AUTO;
+      case "off", "false" -> Resize.OFF; // YAML 1.1 reads an unquoted off as false
+      default -> throw new ConfigException("kubernetes.resize must be auto or off, got '" + value + "'");
+    };
+  }
 
   static KubernetesConfig parse(ConfigNode k) {
     k.allowOnly(KEYS);
@@ -79,7 +98,8 @@ public record KubernetesConfig(
         k.string("defaultNamespace", "default"),
         k.strings("namespaces"),
         Optional.ofNullable(k.string("podTemplate", null)).map(Path::of),
-        k.bool("resizeFallback", false),
+        resize(k.string("resize", "auto")),
+        k.bool("resizeFallback", true),
         k.duration("callTimeout", Duration.ofSeconds(5)),
         k.duration("leaseDuration", Duration.ofSeconds(15)),
         k.duration("renewDeadline", Duration.ofSeconds(10)),

@@ -92,7 +92,7 @@ public final class Sidecar implements AutoCloseable {
         p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse("");
     try {
       runtime = onKubernetes
-          ? KubernetesWiring.start(config, clock, listener, resolver, planner, launches, warmup, registry, connections, metrics,
+          ? KubernetesWiring.start(config, clock, listener, resolver, launches, warmup, registry, connections, metrics,
               token.getBytes(java.nio.charset.StandardCharsets.UTF_8))
           : local(config, clock, resolver, planner, launches, warmup);
     } catch (IOException | RuntimeException e) {

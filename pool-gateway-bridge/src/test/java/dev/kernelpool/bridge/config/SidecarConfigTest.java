@@ -35,6 +35,17 @@ class SidecarConfigTest {
   }
 
   @Test
+  void onKubernetesAClaimedKernelHasWhatItsLaunchAskedForUnlessSaidOtherwise() {
+    KubernetesConfig defaults = SidecarConfig.parseYaml("backend: kubernetes").kubernetes();
+    assertThat(defaults.resize()).isEqualTo(KubernetesConfig.Resize.AUTO);
+    assertThat(defaults.resizeFallback()).as("a refused resize fails the claim").isTrue();
+
+    KubernetesConfig lenient = SidecarConfig.parseYaml("kubernetes: {resize: 'off', resizeFallback: false}").kubernetes();
+    assertThat(lenient.resize()).isEqualTo(KubernetesConfig.Resize.OFF);
+    assertThat(lenient.resizeFallback()).isFalse();
+  }
+
+  @Test
   void readsEveryGroup() {
     SidecarConfig c = SidecarConfig.parseYaml(String.join("\n",
         "http: {host: 0.0.0.0, port: 9000}",
@@ -114,6 +125,7 @@ class SidecarConfigTest {
         "kernelspecs: [] | kernelspecs: empty",
         "local: {portRange: 1..2} | local.portRange: 1..2 must lie within 1024..65535 and span at least 1000 ports",
         "local: {portRange: lots} | local.portRange: expected lower..upper",
+        "kubernetes: {resize: sometimes} | kubernetes.resize must be auto or off, got 'sometimes'",
       })
   void badValuesFailFastNamingTheKey(String yaml, String message) {
     assertThatThrownBy(() -> SidecarConfig.parseYaml(yaml.trim()))

@@ -192,13 +192,38 @@ public final class FakeApiServer implements AutoCloseable {
 
   private record Route(ResourceType type, String namespace, String name, String subresource) {}
 
+  /** {@code GET /api/v1}: the core group's resources, with {@code pods/resize} only while it is supported. */
+  private ObjectNode discovery() {
+    ObjectNode list = json.createObjectNode().put("kind", "APIResourceList").put("apiVersion", "v1").put("groupVersion", "v1");
+    var resources = list.putArray("resources");
+    for (ResourceType t : ResourceType.ALL) {
+      if (t.groupPath().equals("/api/v1")) {
+        resources.addObject().put("name", t.plural()).put("singularName", "").put("namespaced", t.namespaced())
+            .put("kind", t.kind()).putArray("verbs").add("get").add("list").add("watch").add("create").add("update").add("patch").add("delete");
+      }
+    }
+    resources.addObject().put("name", "pods/status").put("singularName", "").put("namespaced", true).put("kind", "Pod")
+        .putArray("verbs").add("get").add("patch").add("update");
+    if (resizeSupported) {
+      resources.addObject().put("name", "pods/resize").put("singularName", "").put("namespaced", true).put("kind", "Pod")
+          .putArray("verbs").add("get").add("patch").add("update");
+    }
+    return list;
+  }
+
   private void handle(HttpExchange ex) {
     try (ex) {
       Map<String, String> query = query(ex.getRequestURI().getRawQuery());
       Route route;
       ApiRequest request;
+      String path = ex.getRequestURI().getRawPath();
+      if (ex.getRequestMethod().equals("GET") && (path.equals("/api/v1") || path.equals("/api/v1/"))) {
+        requests.add(new ApiRequest("GET", "get", "", null, null, ex.getRequestURI().toString()));
+        send(ex, 200, discovery());
+        return;
+      }
       try {
-        route = route(ex.getRequestURI().getRawPath());
+        route = route(path);
         request = new ApiRequest(ex.getRequestMethod(), verb(ex.getRequestMethod(), route, query),
             route.type().plural() + (route.subresource() == null ? "" : "/" + route.subresource()),
             route.namespace(), route.name(), ex.getRequestURI().toString());
