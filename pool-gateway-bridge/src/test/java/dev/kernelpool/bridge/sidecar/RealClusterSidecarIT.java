@@ -101,14 +101,16 @@ class RealClusterSidecarIT {
 
   @Test
   @org.junit.jupiter.api.Order(1)
-  void aPoolFillsWithinTheRealQuotaAndAClaimRunsCodeWithTheResizeFallbackOfAnOlderCluster() throws Exception {
+  void aPoolFillsWithinTheRealQuotaAtFullSizeOnAClusterThatCannotResizeAndAClaimRunsCode() throws Exception {
     CoreV1Api core = new CoreV1Api(admin);
     await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
-    // the controller-manager, not us, keeps the quota's usage: two pool pods at their small footprint
+    // the controller-manager, not us, keeps the quota's usage: two pool pods at their full 1 cpu, since
+    // this server (1.20, no pods/resize) could never resize a small one to what a claim asks
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       V1ResourceQuota q = core.readNamespacedResourceQuota("compute", NS).execute();
       return q.getStatus() != null && q.getStatus().getUsed() != null
-          && "2".equals(q.getStatus().getUsed().get("pods").toSuffixedString());
+          && "2".equals(q.getStatus().getUsed().get("pods").toSuffixedString())
+          && "2".equals(q.getStatus().getUsed().get("requests.cpu").toSuffixedString());
     });
     // connection Secrets in the sidecar's namespace only
     assertThat(core.listNamespacedSecret(NS).labelSelector(PoolLabels.poolSelector("kp")).execute().getItems()).isEmpty();
@@ -118,11 +120,13 @@ class RealClusterSidecarIT {
     LauncherResponse r = eg.await("real-1", Duration.ofSeconds(30));
 
     assertThat(hit.status()).as(hit.body().toString()).isEqualTo(200);
-    assertThat(hit.body().path("resize").asText()).as("no pods/resize before 1.33").isEqualTo("unsupported");
+    assertThat(hit.body().path("resize").asText()).as("started at its full requests: nothing to resize").isEqualTo("not_needed");
     JsonNode result = JSON.readTree(PythonPeer.run("jc_execute.py", ConnectionFiles.toJson(r.connectionInfo()).toString(),
         "import os\nprint(os.environ['KERNEL_ID'], os.environ['KERNEL_USERNAME'])"));
     assertThat(result.path("stdout").asText()).isEqualTo("real-1 alice\n");
-    assertThat(core.listNamespacedPod(NS).labelSelector("kernel_id=real-1,component=kernel").execute().getItems()).hasSize(1);
+    assertThat(core.listNamespacedPod(NS).labelSelector("kernel_id=real-1,component=kernel").execute().getItems())
+        .singleElement().satisfies(p -> assertThat(p.getSpec().getContainers().get(0).getResources().getRequests().get("cpu")
+            .toSuffixedString()).as("what the launch asked for").isEqualTo("1"));
     // Events, written by the service-account user and readable with the API's own client
     await().atMost(Duration.ofSeconds(10)).until(() -> core.listNamespacedEvent(NS).execute().getItems().stream()
         .map(e -> e.getReason()).toList().containsAll(List.of("Created", "Warm", "Claimed")));
