@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 /** Builds and starts the Kubernetes pool runtime from the configuration. */
 public final class KubernetesWiring {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesWiring.class);
+  /** Warm kernels request their profile's full resources. */
+  private static final FootprintRule FULL = new FootprintRule(Resources.none());
 
   private KubernetesWiring() {}
 
@@ -61,9 +63,6 @@ public final class KubernetesWiring {
             : "cannot ask the API server whether it resizes pods in place", configured.initial());
     return FULL;
   }
-
-  /** Warm kernels request their profile's full resources. */
-  private static final FootprintRule FULL = new FootprintRule(Resources.none());
 
   public static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, ProfileResolver resolver,
       LaunchRecorder launches, Function<PoolProfile, String> warmup, WarmKernelRegistry registry,

@@ -5,8 +5,8 @@ import dev.kernelpool.core.snapshot.LaunchSeries;
 import dev.kernelpool.core.snapshot.PoolProfile;
 import dev.kernelpool.k8s.history.HistoryCodec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,10 +45,6 @@ public final class LaunchHistoryFile {
   public LaunchHistoryFile(Path file, String namespace) {
     this.file = file.toAbsolutePath().normalize();
     this.namespace = namespace;
-  }
-
-  public Path path() {
-    return file;
   }
 
   /**
