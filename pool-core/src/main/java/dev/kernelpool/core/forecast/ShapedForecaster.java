@@ -59,10 +59,10 @@ public final class ShapedForecaster implements DemandForecaster {
     long t = now.toEpochMilli();
     long h = horizon.toMillis();
     long first = series.epochMilliAt(0);
+    long today = Math.floorDiv(t, DAY) * DAY;
     LaunchShape shape = cluster.shape();
     if (shape.knows(t)) {
       boolean weekend = LaunchShape.isWeekend(t);
-      long today = Math.floorDiv(t, DAY) * DAY;
       double seenDays = 0;
       int launches = 0;
       int cursor = 0;
@@ -88,7 +88,6 @@ public final class ShapedForecaster implements DemandForecaster {
     // No complete day of this kind yet: the profile's share of the cluster's launches today, times
     // the cluster's rate over the last half hour (thousands of launches follow the day's shape
     // closely); before the cluster has launched enough today, the profile's own average.
-    long today = Math.floorDiv(t, DAY) * DAY;
     long clusterToday = shape.launchesToday(t);
     if (clusterToday >= MIN_CLUSTER_LAUNCHES) {
       int mine = series.countMillis(today, t + 1);

@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ResourceQuota;
+import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ final class ExportTraceCommand implements Callable<Integer> {
     if (historyFile != null) {
       try {
         HistoryCodec.decode(Files.readString(historyFile)).launches().forEach((profile, series) -> add(launches, profile, series, keep));
-      } catch (java.io.IOException | IllegalArgumentException e) {
+      } catch (IOException | IllegalArgumentException e) {
         System.err.println("kernel-pool export-trace: cannot read the history " + historyFile + ": " + e.getMessage());
         return 1;
       }
@@ -104,7 +105,7 @@ final class ExportTraceCommand implements Callable<Integer> {
     return write(launches, quotas);
   }
 
-  private int write(List<Launch> launches, Map<String, Resources> quotas) throws java.io.IOException {
+  private int write(List<Launch> launches, Map<String, Resources> quotas) throws IOException {
     launches.sort(Comparator.comparingLong(Launch::timestampMs).thenComparing(Launch::namespace));
     Files.createDirectories(out);
     try (Writer w = Files.newBufferedWriter(out.resolve("trace.csv"))) {
