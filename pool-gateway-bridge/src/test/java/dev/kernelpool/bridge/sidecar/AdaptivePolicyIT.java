@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,21 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdaptivePolicyIT {
   @TempDir Path dir;
-  private Sidecar sidecar;
-  private GatewayStandIn eg;
-
-  @BeforeEach
-  void gateway() throws Exception {
-    eg = new GatewayStandIn();
-  }
-
-  @AfterEach
-  void stop() {
-    eg.close();
-    if (sidecar != null) {
-      sidecar.close();
-    }
-  }
 
   @Test
   void learnsFromAMissThenServesTheNextLaunchWarm() throws Exception {
@@ -61,24 +44,25 @@ class AdaptivePolicyIT {
         "kernelspecs:",
         "  - {name: python3, resources: 'cpu=500m,memory=512Mi'}",
         "");
-    sidecar = Sidecar.start(SidecarConfig.parseYaml(yaml), Clock.systemUTC());
+    try (GatewayStandIn eg = new GatewayStandIn();
+        Sidecar sidecar = Sidecar.start(SidecarConfig.parseYaml(yaml), Clock.systemUTC())) {
+      // Nothing launched yet: no demand, no pool (a resync has run).
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.controller().lastPlan().isPresent());
+      assertThat(sidecar.registry().all()).isEmpty();
 
-    // Nothing launched yet: no demand, no pool (a resync has run).
-    await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.controller().lastPlan().isPresent());
-    assertThat(sidecar.registry().all()).isEmpty();
+      long missAt = System.nanoTime();
+      SidecarFixture.Answer miss = SidecarFixture.claim(sidecar, eg, "first", Map.of());
+      assertThat(miss.status()).isEqualTo(404);
+      assertThat(miss.body().path("reason").asText()).isEqualTo("no_warm_kernel");
 
-    long missAt = System.nanoTime();
-    SidecarFixture.Answer miss = SidecarFixture.claim(sidecar, eg, "first", Map.of());
-    assertThat(miss.status()).isEqualTo(404);
-    assertThat(miss.body().path("reason").asText()).isEqualTo("no_warm_kernel");
+      // One launch in a week is quiet (below 0.025/h): its kernel waits 3 s after the launch, then starts.
+      await().atMost(Duration.ofSeconds(60)).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+      assertThat(Duration.ofNanos(System.nanoTime() - missAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+      assertThat(sidecar.registry().all()).hasSize(1);
 
-    // One launch in a week is quiet (below 0.025/h): its kernel waits 3 s after the launch, then starts.
-    await().atMost(Duration.ofSeconds(60)).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
-    assertThat(Duration.ofNanos(System.nanoTime() - missAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-    assertThat(sidecar.registry().all()).hasSize(1);
-
-    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "second", Map.of());
-    assertThat(hit.status()).as(hit.body().toString()).isEqualTo(200);
-    SidecarFixture.shutdown(eg.await("second", Duration.ofSeconds(30)));
+      SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "second", Map.of());
+      assertThat(hit.status()).as(hit.body().toString()).isEqualTo(200);
+      SidecarFixture.shutdown(eg.await("second", Duration.ofSeconds(30)));
+    }
   }
 }
