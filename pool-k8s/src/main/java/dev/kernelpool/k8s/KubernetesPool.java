@@ -128,6 +128,21 @@ public final class KubernetesPool implements AutoCloseable {
     return cache.pod(namespace, name).flatMap(p -> cache.poolPod(p));
   }
 
+  /**
+   * The pod's IP, waiting up to {@code wait} for it to reach the cache: on a real node a container
+   * starts, and its launcher reports, before the kubelet's status update with the pod's IP has
+   * reached the API server (seen: one report in twelve, rejected as coming from an unknown address).
+   */
+  public Optional<String> podIp(PoolPod pod, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Optional<String> ip = pod.podIp();
+    while (ip.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      ip = pod(pod.namespace(), pod.name()).filter(p -> p.uid().equals(pod.uid())).flatMap(PoolPod::podIp);
+    }
+    return ip;
+  }
+
   /** A warm pod's connection info, from its Secret; empty until the Secret is seen. */
   public Optional<byte[]> connection(PoolPod pod) {
     return cache.secret(pods.vault(), PoolPods.secretName(pod.namespace(), pod.name()))

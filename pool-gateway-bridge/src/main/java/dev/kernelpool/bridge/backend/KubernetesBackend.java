@@ -55,12 +55,20 @@ public final class KubernetesBackend implements KernelBackend {
    */
   @Override
   public boolean authentic(LauncherResponse response, java.net.InetAddress peer) {
-    return pool.findPod(response.kernelId())
-        .filter(p -> !p.isWarm() && !p.isClaimed())
-        .flatMap(PoolPod::podIp)
-        .map(ip -> ip.equals(peer.getHostAddress()))
-        .orElse(false);
+    Optional<PoolPod> pod = pool.findPod(response.kernelId()).filter(p -> !p.isWarm() && !p.isClaimed());
+    if (pod.isEmpty()) {
+      return false;
+    }
+    try {
+      return pool.podIp(pod.get(), POD_IP_WAIT).map(ip -> ip.equals(peer.getHostAddress())).orElse(false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
+
+  /** How long a report may wait for the kubelet to publish its pod's IP. */
+  static final java.time.Duration POD_IP_WAIT = java.time.Duration.ofSeconds(10);
 
   @Override
   public boolean knowsNamespace(String namespace) {

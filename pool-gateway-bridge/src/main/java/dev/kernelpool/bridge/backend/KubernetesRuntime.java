@@ -156,8 +156,12 @@ public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listen
       LOG.warn("launch report for unknown or already warm pool pod {}: ignored", response.kernelId());
       return;
     }
+    // The report came from the pod's IP (authentic() checked it), but names the address the
+    // launcher bound: 0.0.0.0 for EG's stock launcher. The kernel is at the pod's IP.
+    Optional<String> ip = pod.get().podIp().or(() -> pool.pod(pod.get().namespace(), pod.get().name()).flatMap(PoolPod::podIp));
+    LauncherResponse atPod = ip.map(response::at).orElse(response);
     try {
-      checks.execute(() -> prepare(pod.get(), response));
+      checks.execute(() -> prepare(pod.get(), atPod));
     } catch (RejectedExecutionException e) {
       // closing
     }

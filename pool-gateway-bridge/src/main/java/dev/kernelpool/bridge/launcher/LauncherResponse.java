@@ -96,6 +96,11 @@ public record LauncherResponse(
     return new LauncherResponse(connectionInfo, newKernelId, pid, pgid, commPort, Optional.empty());
   }
 
+  /** The same report with the kernel at {@code ip} ({@link ConnectionInfo#at}). */
+  public LauncherResponse at(String ip) {
+    return new LauncherResponse(connectionInfo.at(ip), kernelId, pid, pgid, commPort, reportSecret);
+  }
+
   @Override
   public String toString() {
     return "LauncherResponse[kernel_id=" + kernelId + ", " + connectionInfo + ", pid=" + pid + ", pgid=" + pgid

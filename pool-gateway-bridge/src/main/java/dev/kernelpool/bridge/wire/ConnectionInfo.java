@@ -49,6 +49,15 @@ public record ConnectionInfo(
     }
   }
 
+  /**
+   * The same kernel at another address: EG's kernel launchers bind every port on {@code 0.0.0.0}
+   * and report that, so whoever started the pod puts in the pod's IP (as EG's own Kubernetes
+   * process proxy does with the pod's {@code status.podIP}).
+   */
+  public ConnectionInfo at(String newIp) {
+    return new ConnectionInfo(transport, newIp, shellPort, iopubPort, stdinPort, controlPort, hbPort, key, signatureScheme, kernelName);
+  }
+
   /** The ZeroMQ endpoint of {@code port} on this kernel's ip. */
   public String endpoint(int port) {
     return transport + "://" + ip + ":" + port;

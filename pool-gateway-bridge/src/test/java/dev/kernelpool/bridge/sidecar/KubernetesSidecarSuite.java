@@ -16,6 +16,7 @@ import dev.kernelpool.bridge.launcher.PayloadException;
 import dev.kernelpool.bridge.launcher.ResponseAddress;
 import dev.kernelpool.bridge.launcher.ResponseSender;
 import dev.kernelpool.bridge.launcher.RsaKeys;
+import dev.kernelpool.bridge.pool.PoolKernel;
 import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.bridge.testing.PythonPeer;
 import dev.kernelpool.bridge.wire.ConnectionFiles;
@@ -95,6 +96,51 @@ abstract class KubernetesSidecarSuite {
   /** A folder for this class's sidecars. */
   abstract Path dir();
 
+  /** The kernelspec's image: what the kubelet runs. */
+  String image() {
+    return "local/python3";
+  }
+
+  /** The kernelspec's resources; {@link #cpu()} is their cpu request. */
+  String resources() {
+    return "cpu=1,memory=1Gi";
+  }
+
+  String cpu() {
+    return "1";
+  }
+
+  /** The pool three replicas claim from at once. */
+  int bigPool() {
+    return 50;
+  }
+
+  /** Where the sidecar's response listener binds: an address the pool pods reach. */
+  String listenerHost() {
+    return "127.0.0.1";
+  }
+
+  /** From now on, pods of {@code namespace} are scheduled but their kernels never run: they stay starting. */
+  void holdKernels(String namespace) {
+    runtime().held.add(namespace);
+  }
+
+  /** Stops (or resumes) every process of a warm kernel's pod, as a hung kernel. */
+  void freeze(V1Pod pod, PoolKernel kernel, boolean frozen) throws Exception {
+    long pid = kernel.launch().orElseThrow().pid().orElseThrow();
+    new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(pid)).start().waitFor();
+  }
+
+  /** Checks what only a real node can show: that the claimed kernel ran in its pod's container. */
+  void assertRanInItsContainer(V1Pod pod, LauncherResponse r) throws Exception {
+    // the kubelet stand-ins run kernels as local processes
+  }
+
+  /** Removes the test's namespace. */
+  void removeNamespace() throws ApiException {
+    ops.deleteNamespace(ns);
+  }
+
   String ns;
   String pool;
   ClusterOps ops;
@@ -119,7 +165,7 @@ abstract class KubernetesSidecarSuite {
     sidecars.clear();
     eg.close();
     cluster().partition(false);
-    ops.deleteNamespace(ns);
+    removeNamespace();
   }
 
   Sidecar sidecar(String identity, int poolSize) throws Exception {
@@ -138,11 +184,12 @@ abstract class KubernetesSidecarSuite {
         "token: " + SidecarFixture.TOKEN,
         "backend: kubernetes",
         "claim: {timeout: 10s}",
+        "responseListener: {host: " + listenerHost() + ", port: 0}",
         "local: {workDir: '" + work + "'}",
         "controller: {readyTimeout: 120s, heartbeat: " + heartbeat + "}",
         "policy: {startTimeout: " + startTimeout + "}",
         "kernelspecs:",
-        "  - {name: python3, resources: 'cpu=1,memory=1Gi', min: " + poolSize + ", max: " + poolSize + "}",
+        "  - {name: python3, image: '" + image() + "', resources: '" + resources() + "', min: " + poolSize + ", max: " + poolSize + "}",
         "kubernetes: {" + cluster().sidecarConnection() + ", pool: " + pool + ", identity: " + identity
             + ", leaseNamespace: " + TestCluster.POOL_NAMESPACE + ",",
         "  namespaces: [" + ns + "], defaultNamespace: " + ns + ", leaseDuration: 3s, renewDeadline: 2s,",
@@ -174,7 +221,7 @@ abstract class KubernetesSidecarSuite {
     Sidecar sidecar = sidecar("replica-0", 2);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
     assertThat(poolPods()).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getResources().getRequests().get("cpu")
-        .toSuffixedString()).as("a warm pod starts small only where it can be resized").isEqualTo(cluster().resizeSupported() ? "100m" : "1"));
+        .toSuffixedString()).as("a warm pod starts small only where it can be resized").isEqualTo(cluster().resizeSupported() ? "100m" : cpu()));
     String kernelId = UUID.randomUUID().toString();
     LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir(), "python3", kernelId, eg, Map.of(
         "KERNEL_POOL_URL", sidecar.url(), "KERNEL_POOL_TOKEN", sidecar.token(),
@@ -191,7 +238,8 @@ abstract class KubernetesSidecarSuite {
     String cpu = pod.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toSuffixedString();
     // What the launch asked for, on both servers: resized in place where the cluster can (1.33+); an
     // older one (no pods/resize) gets pool pods started at their full requests
-    assertThat(cpu).isEqualTo("1");
+    assertThat(cpu).isEqualTo(cpu());
+    assertRanInItsContainer(pod, r);
     List<String> story = cluster().resizeSupported() ? List.of("Created", "Warm", "Claimed", "Resized") : List.of("Created", "Warm", "Claimed");
     await().atMost(Duration.ofSeconds(10)).until(() -> ops.events(ns).stream()
         .filter(e -> e.getInvolvedObject() != null && name(pod).equals(e.getInvolvedObject().getName()))
@@ -253,7 +301,7 @@ abstract class KubernetesSidecarSuite {
    */
   @Test
   void aLaunchReportForAStartingPodFromAnotherAddressIsRejected() throws Exception {
-    runtime().held.add(ns); // pods are scheduled but their kernels never run: they stay starting
+    holdKernels(ns);
     Sidecar sidecar = sidecar("replica-0", 1);
     await().atMost(WAIT).until(() -> !poolPods().isEmpty());
     V1Pod pod = poolPods().get(0);
@@ -269,21 +317,21 @@ abstract class KubernetesSidecarSuite {
     await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.responseListener().rejectedCount(PayloadException.Reason.UNAUTHENTIC) == 1);
     assertThat(label(poolPods().get(0), PoolLabels.STATE)).isEqualTo(PoolLabels.STATE_STARTING);
     assertThat(sidecar.registry().count(MemberState.WARM)).isZero();
-    runtime().held.remove(ns);
   }
 
   @Test
   void threeSidecarsThousandConcurrentClaimsOnAPoolOfFifty() throws Exception {
-    List<Sidecar> replicas = List.of(sidecar("replica-0", 50), sidecar("replica-1", 50), sidecar("replica-2", 50));
+    int size = bigPool();
+    List<Sidecar> replicas = List.of(sidecar("replica-0", size), sidecar("replica-1", size), sidecar("replica-2", size));
     for (Sidecar s : replicas) {
-      await().atMost(Duration.ofSeconds(240)).until(() -> s.registry().count(MemberState.WARM) == 50);
+      await().atMost(Duration.ofSeconds(240)).until(() -> s.registry().count(MemberState.WARM) == size);
     }
     replicas.forEach(s -> s.setPaused(true));
     List<SidecarFixture.Answer> answers = SidecarFixture.claimAtOnce(replicas, eg, 1000,
         kernelId -> Map.of("KERNEL_NAMESPACE", ns, "KERNEL_USERNAME", "u" + kernelId));
     List<SidecarFixture.Answer> hits = answers.stream().filter(a -> a.status() == 200).toList();
-    assertThat(hits).hasSize(50);
-    assertThat(answers.stream().filter(a -> a.status() == 404)).hasSize(950)
+    assertThat(hits).hasSize(size);
+    assertThat(answers.stream().filter(a -> a.status() == 404)).hasSize(1000 - size)
         .allSatisfy(a -> assertThat(a.body().path("reason").asText()).isIn("no_warm_kernel", "contended"));
     Set<String> podsHanded = new HashSet<>();
     Map<String, String> byPod = new HashMap<>();
@@ -293,7 +341,7 @@ abstract class KubernetesSidecarSuite {
       byPod.put(handed, hit.kernelId());
       SidecarFixture.shutdown(eg.await(hit.kernelId(), Duration.ofSeconds(30)));
     }
-    assertThat(eg.deliveries()).isEqualTo(50);
+    assertThat(eg.deliveries()).isEqualTo(size);
     for (V1Pod p : poolPods()) {
       assertThat(label(p, PoolLabels.KERNEL_ID)).isEqualTo(byPod.get(name(p)));
     }
@@ -318,15 +366,16 @@ abstract class KubernetesSidecarSuite {
   void aWarmKernelThatStopsAnsweringIsReplaced() throws Exception {
     Sidecar sidecar = sidecar("replica-0", 1, "5m", "1s");
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
-    var frozen = sidecar.registry().all().get(0);
-    long pid = frozen.launch().orElseThrow().pid().orElseThrow();
-    new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+    PoolKernel frozen = sidecar.registry().all().get(0);
+    V1Pod pod = poolPods().stream().filter(p -> name(p).equals(frozen.id())).findFirst().orElseThrow();
+    freeze(pod, frozen, true);
     try {
-      await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> name(p).equals(frozen.id()))
+      // deleted (a real kubelet cannot stop a frozen container before it is thawed) and replaced
+      await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> name(p).equals(frozen.id()) && p.getMetadata().getDeletionTimestamp() == null)
           && sidecar.registry().count(MemberState.WARM) == 1);
       assertThat(sidecar.metrics().evictions(ns, "DEAD")).isEqualTo(1);
     } finally {
-      new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+      freeze(pod, frozen, false);
     }
   }
 

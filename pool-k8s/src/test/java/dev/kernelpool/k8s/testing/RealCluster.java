@@ -46,10 +46,17 @@ public final class RealCluster implements AutoCloseable {
 
   /** Unpacks the binaries (once, into {@code target/k8s}) and starts a cluster in {@code dir}. */
   public static RealCluster start(Path home, Path dir) throws IOException, InterruptedException {
+    return start(home, dir, Map.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with {@code start-cluster.sh}'s settings (e.g. {@code APISERVER_BIND}). */
+  public static RealCluster start(Path home, Path dir, Map<String, String> settings) throws IOException, InterruptedException {
     Path bin = Path.of(run(home, List.of(home.resolve("install.sh").toString(), Path.of("target", "k8s").toAbsolutePath().toString()),
         Map.of()).strip().lines().reduce((a, b) -> b).orElseThrow());
-    run(home, List.of(home.resolve("start-cluster.sh").toString(), dir.toString()),
-        Map.of("K8S_BIN_DIR", bin.toString(), "ETCD_BIN", bin.resolve("etcd").toString()));
+    Map<String, String> env0 = new HashMap<>(settings);
+    env0.put("K8S_BIN_DIR", bin.toString());
+    env0.put("ETCD_BIN", bin.resolve("etcd").toString());
+    run(home, List.of(home.resolve("start-cluster.sh").toString(), dir.toString()), env0);
     Map<String, String> env = new HashMap<>();
     for (String line : Files.readAllLines(dir.resolve("env"), StandardCharsets.UTF_8)) {
       if (line.startsWith("export ") && line.contains("=")) {

@@ -39,9 +39,11 @@ public final class RealTestCluster implements TestCluster {
   private final ClusterOps ops;
   private final TcpPartition relay;
   private final Path poolKubeconfig;
-  private final ApiKubelet kubelet;
+  private final Optional<ApiKubelet> kubelet;
+  private final Optional<RealNode> node;
 
-  private RealTestCluster(RealCluster cluster, KubeletSimulator.PodRuntime runtime) throws IOException, ApiException {
+  private RealTestCluster(RealCluster cluster, Optional<KubeletSimulator.PodRuntime> runtime, Optional<RealNode> node)
+      throws IOException, ApiException {
     this.cluster = cluster;
     this.admin = cluster.admin(Duration.ofSeconds(30));
     this.ops = new ClusterOps(admin, true);
@@ -53,7 +55,8 @@ public final class RealTestCluster implements TestCluster {
     Files.writeString(poolKubeconfig, kubeconfig, StandardCharsets.UTF_8);
     ops.namespace(POOL_NAMESPACE, Map.of());
     applyShippedRbac();
-    this.kubelet = new ApiKubelet(admin, runtime);
+    this.kubelet = runtime.isPresent() ? Optional.of(new ApiKubelet(admin, runtime.get())) : Optional.empty();
+    this.node = node;
   }
 
   /**
@@ -68,8 +71,38 @@ public final class RealTestCluster implements TestCluster {
     }
     RealCluster cluster = RealCluster.start(home.get(), dir);
     try {
-      return Optional.of(new RealTestCluster(cluster, runtime));
+      return Optional.of(new RealTestCluster(cluster, Optional.of(runtime), Optional.empty()));
     } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A started cluster in {@code dir} whose pods a real node runs ({@link RealNode}: kubelet,
+   * scheduler, containerd), or empty with one line on stderr when no control plane or no node is
+   * given ({@code KERNEL_POOL_K8S_HOME}, {@code KERNEL_POOL_NODE_HOME}; {@code .ci/run} sets both).
+   * The API server also listens on the node's bridge, under a certificate that names its address,
+   * so what runs in a pod (EG, the sidecar) can call it.
+   */
+  public static Optional<RealTestCluster> startWithNode(Path dir) throws Exception {
+    Optional<Path> home = RealCluster.home();
+    Optional<Path> nodeHome = RealNode.home();
+    if (home.isEmpty() || nodeHome.isEmpty()) {
+      System.err.println("real node suites skipped: set KERNEL_POOL_K8S_HOME and KERNEL_POOL_NODE_HOME to folders like "
+          + "../shared/k8s and ../shared/node (.ci/run does)");
+      return Optional.empty();
+    }
+    RealNode.PodNetwork network = RealNode.PodNetwork.free();
+    RealCluster cluster = RealCluster.start(home.get(), dir, network.apiServerSettings());
+    RealNode node = null;
+    try {
+      node = RealNode.start(nodeHome.get(), cluster, "node1", network);
+      return Optional.of(new RealTestCluster(cluster, Optional.empty(), Optional.of(node)));
+    } catch (Exception e) {
+      if (node != null) {
+        node.close();
+      }
       cluster.close();
       throw e;
     }
@@ -99,13 +132,19 @@ public final class RealTestCluster implements TestCluster {
     return cluster;
   }
 
+  /** The kubelet stand-in, on a cluster without a real node. */
   public ApiKubelet kubelet() {
-    return kubelet;
+    return kubelet.orElseThrow(() -> new IllegalStateException("this cluster's pods run on a real node"));
+  }
+
+  /** The real node, on a cluster started {@link #startWithNode with one}. */
+  public Optional<RealNode> node() {
+    return node;
   }
 
   @Override
   public String name() {
-    return "real";
+    return node.isPresent() ? "real-node" : "real";
   }
 
   @Override
@@ -150,7 +189,7 @@ public final class RealTestCluster implements TestCluster {
 
   @Override
   public void holdPodDeletions(boolean hold) {
-    kubelet.holdDeletions(hold);
+    kubelet().holdDeletions(hold);
   }
 
   @Override
@@ -160,12 +199,18 @@ public final class RealTestCluster implements TestCluster {
 
   @Override
   public void close() {
-    kubelet.close();
+    kubelet.ifPresent(ApiKubelet::close);
     relay.close();
     try {
-      cluster.close();
-    } catch (UncheckedIOException e) {
-      System.err.println("stopping the real cluster: " + e.getMessage());
+      // the node first (its kubelet and containers), then the control plane; a node that left
+      // something behind fails the suite, after the control plane is stopped too
+      node.ifPresent(RealNode::close);
+    } finally {
+      try {
+        cluster.close();
+      } catch (UncheckedIOException e) {
+        System.err.println("stopping the real cluster: " + e.getMessage());
+      }
     }
   }
 }
