@@ -342,6 +342,40 @@ abstract class KubernetesPoolSuite {
     }
   }
 
+  /**
+   * Each claim is a launch the leader saves into the namespace's history ConfigMap: created at the
+   * first, replaced at the next. (The RBAC audit also needs both calls in every run: a grant no
+   * call used fails it, and whether a run happened to save twice must not decide that.)
+   */
+  @Test
+  void everyClaimIsSavedInTheNamespacesLaunchHistory() throws ApiException {
+    bed.namespaceWithQuota("100", "400Gi", "1000");
+    KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(2));
+    warmAll(pool, 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.warmPods().size() == 2);
+    for (int launches = 1; launches <= 2; launches++) {
+      PoolPod pod = pool.warmPods().get(0);
+      assertThat(pool.claimer().claim(pod.namespace(), pod.name(), pod.resourceVersion(), "k-" + launches, Map.of()))
+          .isEqualTo(PodClaimer.Result.WON);
+      int expected = launches;
+      await().atMost(Duration.ofSeconds(20)).until(() -> savedLaunches() == expected);
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.warmPods().stream().noneMatch(p -> p.name().equals(pod.name())));
+    }
+  }
+
+  private int savedLaunches() throws ApiException {
+    try {
+      V1ConfigMap cm = ops.core().readNamespacedConfigMap(bed.pool + "-history", bed.ns).execute();
+      return HistoryCodec.decode(cm.getData().get(LaunchHistoryKeeper.DATA_KEY)).launches().values().stream()
+          .mapToInt(LaunchSeries::size).sum();
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
   @Test
   void aClaimedPodIsNeverMadeWarmAgain() throws ApiException {
     bed.namespaceWithQuota("100", "400Gi", "1000");
