@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,10 @@ import java.util.concurrent.TimeUnit;
 public final class EnterpriseGatewayRunner implements AutoCloseable {
   public static final String COLD = "python_distributed";
   public static final String POOLED = "python_distributed_pooled";
+  /** The process-proxy plugin's kernelspec: EG's cold argv, the plugin's class, the script kernelspec's pool. */
+  public static final String PLUGIN = "python_distributed_plugin";
+  /** The plugin's class for EG's distributed mode. */
+  public static final String PLUGIN_CLASS = "kernel_pool_eg.distributed.PooledDistributedProcessProxy";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
@@ -62,20 +67,28 @@ public final class EnterpriseGatewayRunner implements AutoCloseable {
         "--RemoteProcessProxy.public-key", "{public_key}",
         "--RemoteProcessProxy.port-range", "{port_range}",
         "--RemoteProcessProxy.spark-context-initialization-mode", "none");
-    writeSpec(dir.resolve("kernels").resolve(COLD), "Python 3 (distributed)", cold, Map.of());
+    writeSpec(dir.resolve("kernels").resolve(COLD), "Python 3 (distributed)", DISTRIBUTED, cold, Map.of());
     List<String> pooled = new ArrayList<>(List.of(LocalIpykernel.PYTHON, "-I", "-S", launchScript.toString(),
         "--kernelspec", POOLED, "--"));
     pooled.addAll(cold);
-    writeSpec(dir.resolve("kernels").resolve(POOLED), "Python on this host (warm pool, EG distributed mode)", pooled,
-        Map.of("KERNEL_POOL_URL", sidecarUrl, "KERNEL_POOL_TOKEN_FILE", tokenFile.toString(), "KERNEL_POOL_TIMEOUT", timeout));
+    Map<String, String> pool = new LinkedHashMap<>();
+    pool.put("KERNEL_POOL_URL", sidecarUrl);
+    pool.put("KERNEL_POOL_TOKEN_FILE", tokenFile.toString());
+    pool.put("KERNEL_POOL_TIMEOUT", timeout);
+    writeSpec(dir.resolve("kernels").resolve(POOLED), "Python on this host (warm pool, EG distributed mode)", DISTRIBUTED, pooled, pool);
+    pool.put("KERNEL_POOL_KERNELSPEC", POOLED);
+    writeSpec(dir.resolve("kernels").resolve(PLUGIN), "Python on this host (warm pool, EG plugin)", PLUGIN_CLASS, cold, pool);
     return dir;
   }
 
-  private static void writeSpec(Path dir, String displayName, List<String> argv, Map<String, String> env) throws IOException {
+  private static final String DISTRIBUTED = "enterprise_gateway.services.processproxies.distributed.DistributedProcessProxy";
+
+  private static void writeSpec(Path dir, String displayName, String proxyClass, List<String> argv, Map<String, String> env)
+      throws IOException {
     Files.createDirectories(dir);
     ObjectNode spec = JSON.createObjectNode().put("display_name", displayName).put("language", "python");
     ObjectNode proxy = spec.putObject("metadata").putObject("process_proxy");
-    proxy.put("class_name", "enterprise_gateway.services.processproxies.distributed.DistributedProcessProxy");
+    proxy.put("class_name", proxyClass);
     proxy.putObject("config").put("remote_hosts", "localhost");
     ObjectNode e = spec.putObject("env");
     env.forEach(e::put);
@@ -106,11 +119,13 @@ public final class EnterpriseGatewayRunner implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
-    env.put("PYTHONPATH", home.resolve("jupyter_client-6.1.12") + ":" + home.resolve("enterprise_gateway-3.3.0"));
+    // a PYTHONPATH given (where the plugin is installed) comes before EG's own source trees
+    String egPath = home.resolve("jupyter_client-6.1.12") + ":" + home.resolve("enterprise_gateway-3.3.0");
     env.put("JUPYTER_PATH", jupyterPath.toString());
     env.put("EG_RESPONSE_IP", "127.0.0.1");
     env.put("EG_RESPONSE_PORT", String.valueOf(responsePort));
     env.putAll(extraEnv);
+    env.put("PYTHONPATH", extraEnv.containsKey("PYTHONPATH") ? extraEnv.get("PYTHONPATH") + ":" + egPath : egPath);
     EnterpriseGatewayRunner eg = new EnterpriseGatewayRunner(pb.start(), log, "127.0.0.1:" + port);
     try {
       long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -203,14 +203,57 @@ def post_json(url, payload, token_value, deadline):
         return int(status_line[1]), {}
 
 
-def token():
-    if os.environ.get("KERNEL_POOL_TOKEN"):
-        return os.environ["KERNEL_POOL_TOKEN"].strip()
-    path = os.environ.get("KERNEL_POOL_TOKEN_FILE")
+def token(settings):
+    """The claim token: the file's first (a kernelspec names it; a client that sends KERNEL_POOL_TOKEN
+    with its launch must not replace the kernelspec's token), else KERNEL_POOL_TOKEN."""
+    path = settings.get("KERNEL_POOL_TOKEN_FILE")
     if path:
         with open(path) as f:
             return f.read().strip()
-    return ""
+    return (settings.get("KERNEL_POOL_TOKEN") or "").strip()
+
+
+def claim_request(kernel_id, kernelspec, response_address, public_key, port_range, deadline, timeout, environ,
+                  holder_pid=None):
+    """The claim API v1 request, from EG's launch values and the environment EG built for it."""
+    request = {
+        "version": PROTOCOL_VERSION,
+        "kernel_id": kernel_id,
+        "kernelspec": kernelspec,
+        "response_address": response_address,
+        "public_key": public_key,
+        "port_range": port_range or "0..0",
+        # The sidecar hands nothing over once this has passed: by then the caller launches cold.
+        "deadline_ms": int(deadline * 1000),
+        "timeout_ms": max(1, int(timeout * 1000)),
+        "env": {k: v for k, v in environ.items() if k.startswith("KERNEL_") and not k.startswith("KERNEL_POOL_")},
+        # The environment EG built for this launch: a warm kernel takes it, as a cold one would have.
+        "environ": {k: v for k, v in environ.items() if not k.startswith("KERNEL_POOL_")},
+    }
+    if holder_pid is not None:
+        # This process stays as the kernel's stand-in where EG watches it (distributed mode).
+        request["holder_pid"] = holder_pid
+    return request
+
+
+def ask(request, settings, deadline, timeout):
+    """Posts a claim; returns (None, answer) on a hit, else (the reason to launch cold, None).
+
+    settings: where KERNEL_POOL_URL and KERNEL_POOL_TOKEN(_FILE) are read (os.environ for the script)."""
+    url = settings.get("KERNEL_POOL_URL", "http://127.0.0.1:8765").rstrip("/") + "/v1/claims"
+    try:
+        status, answer = post_json(url, request, token(settings), deadline)
+    except TimeoutError:
+        return "sidecar timed out after %ss" % timeout, None
+    except OSError as e:
+        return "sidecar unreachable (%s)" % (e.strerror or e), None
+    except SidecarError as e:
+        return str(e), None
+    if status == 200 and answer.get("result") == "hit":
+        log("warm kernel %s handed to kernel %s in %s ms"
+            % (answer.get("pool_kernel"), request["kernel_id"], answer.get("claim_ms")))
+        return None, answer
+    return "%s: %s" % (answer.get("result", "error"), answer.get("reason", "HTTP %d" % status)), None
 
 
 def claim(own_args, fallback, deadline, timeout):
@@ -222,37 +265,9 @@ def claim(own_args, fallback, deadline, timeout):
         if not eg.get(needed):
             return "launcher argv has no --RemoteProcessProxy.%s" % needed, None
     kernelspec = own_args.get("kernelspec") or os.environ.get("KERNEL_POOL_KERNELSPEC", "")
-    request = {
-        "version": PROTOCOL_VERSION,
-        "kernel_id": eg["kernel-id"],
-        "kernelspec": kernelspec,
-        "response_address": eg["response-address"],
-        "public_key": eg["public-key"],
-        "port_range": eg.get("port-range", "0..0"),
-        # The sidecar hands nothing over once this has passed: by then this script launches cold.
-        "deadline_ms": int(deadline * 1000),
-        "timeout_ms": max(1, int(timeout * 1000)),
-        # This process stays as the kernel's stand-in where EG watches it (distributed mode).
-        "holder_pid": os.getpid(),
-        "env": {k: v for k, v in os.environ.items()
-                if k.startswith("KERNEL_") and not k.startswith("KERNEL_POOL_")},
-        # The environment EG built for this launch: a warm kernel takes it, as a cold one would have.
-        "environ": {k: v for k, v in os.environ.items() if not k.startswith("KERNEL_POOL_")},
-    }
-    url = os.environ.get("KERNEL_POOL_URL", "http://127.0.0.1:8765").rstrip("/") + "/v1/claims"
-    try:
-        status, answer = post_json(url, request, token(), deadline)
-    except TimeoutError:
-        return "sidecar timed out after %ss" % timeout, None
-    except OSError as e:
-        return "sidecar unreachable (%s)" % (e.strerror or e), None
-    except SidecarError as e:
-        return str(e), None
-    if status == 200 and answer.get("result") == "hit":
-        log("warm kernel %s handed to kernel %s in %s ms"
-            % (answer.get("pool_kernel"), eg["kernel-id"], answer.get("claim_ms")))
-        return None, answer
-    return "%s: %s" % (answer.get("result", "error"), answer.get("reason", "HTTP %d" % status)), None
+    request = claim_request(eg["kernel-id"], kernelspec, eg["response-address"], eg["public-key"],
+                            eg.get("port-range", "0..0"), deadline, timeout, os.environ, holder_pid=os.getpid())
+    return ask(request, os.environ, deadline, timeout)
 
 
 def send_comm(host, port, message):

@@ -17,6 +17,7 @@ import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.k8s.testing.RealNode;
 import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1LimitRange;
@@ -33,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real Enterprise Gateway 3.3.0 with its own {@code KubernetesProcessProxy}, written once and
@@ -50,6 +53,8 @@ abstract class KubernetesGatewaySuite {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String NS = "team-a";
   private static final String POOLED = "python_kubernetes_pooled";
+  /** The process-proxy plugin's kernelspec: EG's own argv, {@code kernel_pool_eg.k8s.PooledKubernetesProcessProxy}. */
+  private static final String PLUGIN = "python_kubernetes_plugin";
   private static final String UNPOOLED = "python_kubernetes";
   private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS);
   private static final Path EXAMPLES = Path.of("..", "examples");
@@ -57,6 +62,33 @@ abstract class KubernetesGatewaySuite {
   static Path dir;
   static TestCluster cluster;
   static KernelPodRuntime kernels;
+  /** The real node this suite's pods run on, or null where a kubelet stand-in runs them as local kernels. */
+  static RealNode node;
+  /** What kernels request: the documented sizes, or sizes that fit a real node's two cores. */
+  static Sizes sizes = Sizes.DOCUMENTED;
+
+  /**
+   * @param quotaCpu the namespace's cpu quota (the pool takes at most a tenth of it)
+   * @param cpu what the LimitRange gives a cold pod and the sidecar's kernelspec asks (documented: 1)
+   * @param bigCpu what the launch with its own resources asks
+   */
+  record Sizes(String quotaCpu, String cpu, String memory, String bigCpu, String bigMemory) {
+    static final Sizes DOCUMENTED = new Sizes("100", "1", "2Gi", "2", "3Gi");
+    /**
+     * A real node has two cores: the pool's budget (a tenth of the quota: 1 cpu) holds two kernels of
+     * each of the four profiles the suite teaches it (two kernelspecs, two sizes), with room left for
+     * the users' kernels.
+     */
+    static final Sizes NODE = new Sizes("10", "50m", "256Mi", "150m", "384Mi");
+
+    long cpuMillis() {
+      return dev.kernelpool.core.resource.Quantity.parseMilli(cpu);
+    }
+
+    long bigCpuMillis() {
+      return dev.kernelpool.core.resource.Quantity.parseMilli(bigCpu);
+    }
+  }
   private static Sidecar sidecar;
   private static EnterpriseGatewayRunner eg;
   private static EnterpriseGatewayClient client;
@@ -69,10 +101,13 @@ abstract class KubernetesGatewaySuite {
   /** Starts EG and the sidecar on {@link #cluster}, whose kubelet runs {@link #kernels}. */
   static void start(Path home, Path kubeconfig) throws Exception {
     cluster.ops().namespace(NS, Map.of());
-    cluster.ops().quota(NS, "compute", Map.of("requests.cpu", "100", "requests.memory", "400Gi", "pods", "1000"));
+    cluster.ops().quota(NS, "compute", Map.of("requests.cpu", sizes.quotaCpu(), "requests.memory", "400Gi", "pods", "1000"));
     // The documented LimitRange, without which EG's cold pods fail the quota's admission.
     V1LimitRange limitRange = Yaml.loadAs(EXAMPLES.resolve("kubernetes/limitrange.yaml").toFile(), V1LimitRange.class);
     limitRange.getMetadata().setNamespace(NS);
+    limitRange.getSpec().getLimits().get(0).setDefaultRequest(Map.of(
+        "cpu", io.kubernetes.client.custom.Quantity.fromString(sizes.cpu()),
+        "memory", io.kubernetes.client.custom.Quantity.fromString(sizes.memory())));
     cluster.ops().core().createNamespacedLimitRange(NS, limitRange).execute();
     sidecar = Sidecar.start(SidecarConfig.parseYaml(documentedSidecarConfig()), Clock.systemUTC());
     writeKernelspec(home);
@@ -85,11 +120,16 @@ abstract class KubernetesGatewaySuite {
         "config.load_incluster_config = lambda *args, **kwargs: config.load_kube_config()",
         "sys.argv[0] = 'enterprise_gateway'",
         "runpy.run_module('enterprise_gateway', run_name='__main__', alter_sys=True)", ""));
-    eg = EnterpriseGatewayRunner.start(home, dir, dir, Map.of(
+    Map<String, String> egEnv = new java.util.HashMap<>(Map.of(
         "KUBECONFIG", kubeconfig.toString(),
         "EG_INHERITED_ENVS", "KUBECONFIG",
         "EG_NAMESPACE", TestCluster.POOL_NAMESPACE,
-        "EG_POLL_INTERVAL", "0.1"), List.of(runner.toString()));
+        "EG_POLL_INTERVAL", "0.1",
+        "PYTHONPATH", PluginInstall.into(dir).toString()));
+    if (node != null) {
+      egEnv.put("EG_RESPONSE_IP", node.gateway()); // where EG's kernel pods report: the only address pods reach
+    }
+    eg = EnterpriseGatewayRunner.start(home, dir, dir, egEnv, List.of(runner.toString()));
     client = eg.client();
   }
 
@@ -99,7 +139,11 @@ abstract class KubernetesGatewaySuite {
     ObjectNode config = (ObjectNode) YAML.readTree(configMap.path("data").path("sidecar.yaml").asText());
     config.remove("tokenFile");
     config.putObject("http").put("host", "127.0.0.1").put("port", 0);
-    config.putObject("responseListener").put("host", "127.0.0.1").put("port", 0);
+    config.putObject("responseListener").put("host", node == null ? "127.0.0.1" : node.gateway()).put("port", 0);
+    for (JsonNode spec : config.path("kernelspecs")) {
+      ((ObjectNode) spec).put("image", image());
+      ((ObjectNode) spec.path("resources")).put("cpu", sizes.cpu()).put("memory", sizes.memory());
+    }
     config.putObject("local").put("workDir", dir.resolve("sidecar").toString());
     ObjectNode kubernetes = (ObjectNode) config.path("kubernetes");
     JsonNode connection = YAML.readTree("{" + cluster.sidecarConnection() + "}");
@@ -113,34 +157,91 @@ abstract class KubernetesGatewaySuite {
 
   private static void writeKernelspec(Path home) throws Exception {
     Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
-    // As each of EG's kernelspecs, the pooled one carries its own copy of EG's launcher and pod
-    // template: EG's launcher names the kernelspec (KERNEL_NAME) after the folder it sits in.
-    Path target = Files.createDirectories(dir.resolve("kernels").resolve(POOLED).resolve("scripts"));
     Path egScripts = home.resolve("enterprise_gateway-3.3.0/etc/kernel-launchers/kubernetes/scripts");
-    Files.copy(egScripts.resolve("launch_kubernetes.py"), target.resolve("launch_kubernetes.py"));
-    Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), target.resolve("kernel-pod.yaml.j2"));
-    Path launcher = target.resolve("launch_kubernetes.py");
-    String spec = Files.readString(EXAMPLES.resolve("kernelspecs").resolve(POOLED).resolve("kernel.json"))
-        .replace("http://127.0.0.1:8765", sidecar.url())
-        .replace("/var/run/kernel-pool/token", sidecar.tokenFile().toString())
-        .replace("/usr/local/share/kernel-pool/kernel-pool-launch.py", script.toString())
-        .replace("/usr/local/share/jupyter/kernels/" + POOLED + "/scripts/launch_kubernetes.py", launcher.toString())
-        .replace("\"python3\", \"-I\"", "\"/usr/bin/python3\", \"-I\"")
-        .replace("\"python\", ", "\"/usr/bin/python3\", ");
-    Files.writeString(target.getParent().resolve("kernel.json"), spec);
+    for (String pooled : List.of(POOLED, PLUGIN)) {
+      // As each of EG's kernelspecs, a pooled one carries its own copy of EG's launcher and pod
+      // template: EG's launcher names the kernelspec (KERNEL_NAME) after the folder it sits in.
+      Path target = Files.createDirectories(dir.resolve("kernels").resolve(pooled).resolve("scripts"));
+      Files.copy(egScripts.resolve("launch_kubernetes.py"), target.resolve("launch_kubernetes.py"));
+      Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), target.resolve("kernel-pod.yaml.j2"));
+      Path launcher = target.resolve("launch_kubernetes.py");
+      String spec = Files.readString(EXAMPLES.resolve("kernelspecs").resolve(pooled).resolve("kernel.json"))
+          .replace("http://127.0.0.1:8765", sidecar.url())
+          .replace("/var/run/kernel-pool/token", sidecar.tokenFile().toString())
+          .replace("/usr/local/share/kernel-pool/kernel-pool-launch.py", script.toString())
+          .replace("/usr/local/share/jupyter/kernels/" + pooled + "/scripts/launch_kubernetes.py", launcher.toString())
+          .replace("elyra/kernel-py:3.2.3", image())
+          .replace("\"python3\", \"-I\"", "\"/usr/bin/python3\", \"-I\"")
+          .replace("\"python\", ", "\"/usr/bin/python3\", ");
+      Files.writeString(target.getParent().resolve("kernel.json"), spec);
+    }
     // EG's own kernelspec, as EG ships it (paths adapted): a kernelspec without a pool.
     Path own = Files.createDirectories(dir.resolve("kernels").resolve(UNPOOLED).resolve("scripts"));
     Files.copy(egScripts.resolve("launch_kubernetes.py"), own.resolve("launch_kubernetes.py"));
     Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), own.resolve("kernel-pod.yaml.j2"));
     Files.writeString(own.getParent().resolve("kernel.json"),
         Files.readString(home.resolve("enterprise_gateway-3.3.0/etc/kernelspecs").resolve(UNPOOLED).resolve("kernel.json"))
-            .replace("\"python\",", "\"/usr/bin/python3\",")
+            // the interpreter of argv only: "language": "python" stays (EG's bootstrap in the kernel image reads it)
+            .replace("\"argv\": [\n    \"python\",", "\"argv\": [\n    \"/usr/bin/python3\",")
+            .replace("elyra/kernel-py:VERSION", image())
             .replace("/usr/local/share/jupyter/kernels/" + UNPOOLED + "/scripts/launch_kubernetes.py", own.resolve("launch_kubernetes.py").toString()));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Closing.all(eg, sidecar, cluster, kernels == null ? null : kernels::stopAll);
+    try {
+      Closing.all(eg, sidecar, cluster, kernels == null ? null : kernels::stopAll);
+    } finally {
+      // the next class of this suite in the JVM starts from the defaults
+      kernels = null;
+      node = null;
+      sizes = Sizes.DOCUMENTED;
+    }
+  }
+
+  /** The kernel image of both kernelspecs: EG's documented one, or the one on the real node. */
+  private static String image() {
+    return node == null ? "elyra/kernel-py:3.2.3" : node.kernelImage();
+  }
+
+  /**
+   * On a real node, what shows that EG's kernel ran in {@code pod}'s container: the kernel's host
+   * name is the pod's, its cgroup is the pod's, the image's user and files are there, and EG talks to
+   * it at the pod's own address.
+   */
+  private static void assertRanIn(String kernelId, V1Pod listed) throws Exception {
+    if (node == null) {
+      return;
+    }
+    V1Pod pod = cluster.ops().core().readNamespacedPod(listed.getMetadata().getName(), NS).execute();
+    String seen = client.run(kernelId, "import os, socket; print(socket.gethostname(), os.getuid(), "
+        + "os.path.exists('/usr/local/bin/bootstrap-kernel.sh'))");
+    assertThat(seen).as("host name, user and a file of the kernel image").isEqualTo(pod.getMetadata().getName() + " 1000 True");
+    String cgroup = client.run(kernelId, "print([l for l in open('/proc/self/cgroup') if ':memory:' in l][0].strip())");
+    assertThat(cgroup).as("the kernel's cgroup is its pod's").contains("pod" + pod.getMetadata().getUid());
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getImage()).isEqualTo(node.kernelImage());
+    assertThat(pod.getStatus().getPodIP()).startsWith(node.gateway().substring(0, node.gateway().lastIndexOf('.') + 1));
+  }
+
+  /** Each pod of the namespace with its phase and its container's state: what a failed launch needs explained. */
+  private static String podStates() throws ApiException {
+    StringBuilder out = new StringBuilder();
+    for (V1Pod p : cluster.ops().pods(NS, "")) {
+      out.append("\n  ").append(p.getMetadata().getName()).append(' ').append(p.getMetadata().getLabels())
+          .append(' ').append(p.getStatus() == null ? "" : p.getStatus().getPhase());
+      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+        p.getStatus().getContainerStatuses().forEach(c -> out.append(' ').append(c.getState()));
+        if (node != null && "Failed".equals(p.getStatus().getPhase())) {
+          try {
+            String log = cluster.ops().core().readNamespacedPodLog(p.getMetadata().getName(), NS).tailLines(30).execute();
+            out.append("\n  its log:\n").append(log);
+          } catch (ApiException e) {
+            out.append(" (no log: HTTP ").append(e.getCode()).append(')');
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 
   private static JsonNode pools() throws Exception {
@@ -159,29 +260,39 @@ abstract class KubernetesGatewaySuite {
     return pod.getSpec().getContainers().get(0).getResources().getRequests().get(resource).toSuffixedString();
   }
 
-  @Test
-  void theDocumentedSetupStartsColdThenLearnsAndServesWarmAndEgDrivesTheWarmKernelLikeAColdOne() throws Exception {
+  /** A warm kernel of {@code kernelspec} whose profile asks {@code cpuMillis}: what a launch of that profile is served from. */
+  private static boolean warmOf(String kernelspec, long cpuMillis) {
+    return sidecar.registry().all().stream().anyMatch(k -> k.state() == MemberState.WARM
+        && k.profile().kernelspec().equals(kernelspec) && k.profile().resources().milli("cpu") == cpuMillis);
+  }
+
+  /** For the launch script's kernelspec and the process-proxy plugin's. */
+  @ParameterizedTest
+  @ValueSource(strings = {POOLED, PLUGIN})
+  void theDocumentedSetupStartsColdThenLearnsAndServesWarmAndEgDrivesTheWarmKernelLikeAColdOne(String kernelspec) throws Exception {
     // No launch yet: no pool (the documented configuration lists no namespaces). The first launch
     // is a real cold start: EG's launch_kubernetes.py creates the pod, EG's launcher runs in it.
-    Started cold = client.start(POOLED, ALICE);
+    Started cold = client.start(kernelspec, ALICE);
     assertThat(cold.status()).as("EG: %s\n%s", cold.body(), eg.tail()).isEqualTo(201);
     assertThat(client.run(cold.kernelId(), "6 * 7")).isEqualTo("42");
     assertThat(kernelPods(cold.kernelId())).hasSize(1)
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("source")).isEqualTo("kernel-pod.yaml"));
+    assertRanIn(cold.kernelId(), kernelPods(cold.kernelId()).get(0));
     assertThat(client.delete(cold.kernelId())).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(cold.kernelId()).isEmpty());
 
     // The launch taught the pool: it fills the namespace, and the next launch is served warm. (A warm
     // kernel of another test's profile, 2 cpu, does not count: a CI run launched before this one's.)
-    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().all().stream().anyMatch(k ->
-        k.state() == MemberState.WARM && k.profile().resources().milli("cpu") == 1000));
-    long hits = sidecar.metrics().claims(NS, POOLED, "hit");
-    Started s = client.start(POOLED, ALICE);
+    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
+    long hits = sidecar.metrics().claims(NS, kernelspec, "hit");
+    Started s = client.start(kernelspec, ALICE);
 
     assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
-    assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("served warm; EG:\n%s\npools: %s", eg.tail(),
-        sidecar.registry().all()).isEqualTo(hits + 1);
+    // a hit is counted once EG has taken the connection info, which may be just after EG's 201
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sidecar.metrics().claims(NS, kernelspec, "hit"))
+        .as("served warm; EG:\n%s\npools: %s", eg.tail(), sidecar.registry().all()).isEqualTo(hits + 1));
     V1Pod claimed = kernelPods(s.kernelId()).get(0);
+    assertRanIn(s.kernelId(), claimed);
     assertThat(client.run(s.kernelId(), "import os; print(os.environ['KERNEL_USERNAME'], os.environ['KERNEL_ID'], os.environ['KERNEL_POD_NAME'])"))
         .as("KERNEL_POD_NAME names the pod that exists").isEqualTo("alice " + s.kernelId() + " " + claimed.getMetadata().getName());
     assertThat(claimed.getMetadata().getAnnotations().get("cluster-autoscaler.kubernetes.io/safe-to-evict"))
@@ -196,14 +307,14 @@ abstract class KubernetesGatewaySuite {
 
 
     // Restart: EG deletes the pod by its real name and launches again, under the same kernel id.
-    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
     String before = claimed.getMetadata().getName();
     assertThat(client.restart(s.kernelId())).isEqualTo(200);
     assertThat(client.run(s.kernelId(), "2 + 3")).isEqualTo("5");
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ops().pods(NS, "").stream()
         .noneMatch(p -> p.getMetadata().getName().equals(before)));
     // A kernel that dies is restarted by EG's auto-restart into a working one.
-    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
     client.executeAsync(s.kernelId(), "import os; os._exit(1)", Duration.ofSeconds(5)); // a kernel that exits sends no reply
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
         .until(() -> client.execute(s.kernelId(), "6 * 7", Duration.ofSeconds(5)).text().equals("42"));
@@ -211,35 +322,38 @@ abstract class KubernetesGatewaySuite {
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(s.kernelId()).isEmpty());
     assertThat(cluster.ops().namespaceExists(NS)).as("the user's namespace stays").isTrue();
-    await("the pool refills").atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().count(MemberState.WARM) >= 1);
+    await("the pool refills").atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
   }
 
-  @Test
-  void aLaunchWithItsOwnResourcesStartsColdUntilThePoolLearnsItsProfileThenIsServedWarmAndResized() throws Exception {
-    Map<String, String> big = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS, "KERNEL_CPUS", "2", "KERNEL_MEMORY", "3Gi");
-    long hits = sidecar.metrics().claims(NS, POOLED, "hit");
+  @ParameterizedTest
+  @ValueSource(strings = {POOLED, PLUGIN})
+  void aLaunchWithItsOwnResourcesStartsColdUntilThePoolLearnsItsProfileThenIsServedWarmAndResized(String kernelspec) throws Exception {
+    Map<String, String> big = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS, "KERNEL_CPUS", sizes.bigCpu(),
+        "KERNEL_MEMORY", sizes.bigMemory());
+    long hits = sidecar.metrics().claims(NS, kernelspec, "hit");
 
-    Started s = client.start(POOLED, big);
+    Started s = client.start(kernelspec, big);
 
     assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
-    assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("no pool of that profile yet: cold").isEqualTo(hits);
+    assertThat(sidecar.metrics().claims(NS, kernelspec, "hit")).as("no pool of that profile yet: cold").isEqualTo(hits);
     V1Pod pod = kernelPods(s.kernelId()).get(0);
-    assertThat(requests(pod, "cpu")).isEqualTo("2");
+    assertThat(requests(pod, "cpu")).isEqualTo(sizes.bigCpu());
     assertThat(client.run(s.kernelId(), "1 + 1")).isEqualTo("2");
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
 
     // The launch taught the pool that profile: the next such launch is served warm.
-    await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().all().stream().anyMatch(k ->
-        k.state() == MemberState.WARM && k.profile().resources().milli("cpu") == 2000));
-    Started warm = client.start(POOLED, big);
+    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.bigCpuMillis()));
+    Started warm = client.start(kernelspec, big);
     assertThat(warm.status()).isEqualTo(201);
-    assertThat(sidecar.metrics().claims(NS, POOLED, "hit")).as("served warm").isEqualTo(hits + 1);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sidecar.metrics().claims(NS, kernelspec, "hit"))
+        .as("served warm").isEqualTo(hits + 1));
     V1Pod resized = kernelPods(warm.kernelId()).get(0);
     assertThat(resized.getMetadata().getLabels().get("source")).as("a pool pod").isNotEqualTo("kernel-pod.yaml");
     // what the launch asked for on both servers: resized at the claim where the cluster can (1.33+),
     // started at its full requests where it cannot (the real server here is 1.20)
-    assertThat(requests(resized, "cpu")).isEqualTo("2");
-    assertThat(requests(resized, "memory")).isEqualTo("3Gi");
+    assertThat(requests(resized, "cpu")).isEqualTo(sizes.bigCpu());
+    assertThat(requests(resized, "memory")).isEqualTo(sizes.bigMemory());
+    assertRanIn(warm.kernelId(), resized);
     assertThat(client.run(warm.kernelId(), "1 + 1")).isEqualTo("2");
     assertThat(client.delete(warm.kernelId())).isEqualTo(204);
   }
@@ -247,7 +361,7 @@ abstract class KubernetesGatewaySuite {
   @Test
   void launchesOfAKernelspecWithoutAPoolAreNotLearnedSoNoPodIsKeptWarmThatNoClaimCouldTake() throws Exception {
     Started own = client.start(UNPOOLED, ALICE);
-    assertThat(own.status()).as("EG: %s\n%s", own.body(), eg.tail()).isEqualTo(201);
+    assertThat(own.status()).as("EG: %s\n%s\npods: %s", own.body(), eg.tail(), podStates()).isEqualTo(201);
     assertThat(client.run(own.kernelId(), "6 * 7")).isEqualTo("42");
     java.time.Instant launched = java.time.Instant.now();
     // a reconcile after the launch: the sidecar's plan is newer than the pod

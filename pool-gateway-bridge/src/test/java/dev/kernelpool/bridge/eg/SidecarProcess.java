@@ -89,13 +89,23 @@ final class SidecarProcess implements AutoCloseable {
 
   /**
    * The documented distributed-mode setup in {@code dir}: this sidecar, the launch script, EG's
-   * {@code python_distributed} and the pooled kernelspec, and EG started on them.
+   * {@code python_distributed}, the pooled kernelspec and the plugin's (the plugin pip-installed
+   * from the build's wheel onto EG's Python path), and EG started on them.
    */
   EnterpriseGatewayRunner startGateway(Path dir) throws IOException {
     Path home = EnterpriseGateway.home();
     Path script = dev.kernelpool.bridge.backend.Scripts.extract(dev.kernelpool.bridge.backend.Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
     EnterpriseGatewayRunner.writeKernelspecs(dir, home, script, url(), tokenFile(), "2");
-    return EnterpriseGatewayRunner.start(home, dir, dir, java.util.Map.of("EG_PORT_RANGE", EG_PORTS));
+    Path plugin;
+    try {
+      plugin = PluginInstall.into(dir);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return EnterpriseGatewayRunner.start(home, dir, dir, java.util.Map.of("EG_PORT_RANGE", EG_PORTS, "PYTHONPATH", plugin.toString(),
+        // EG's kernel logs (distributed mode) in the test's folder, not /tmp
+        "EG_KERNEL_LOG_DIR", Files.createDirectories(dir.resolve("kernel-logs")).toString()));
   }
 
   String url() {
