@@ -68,14 +68,16 @@ public final class EnterpriseGatewayRunner implements AutoCloseable {
         "--RemoteProcessProxy.port-range", "{port_range}",
         "--RemoteProcessProxy.spark-context-initialization-mode", "none");
     writeSpec(dir.resolve("kernels").resolve(COLD), "Python 3 (distributed)", DISTRIBUTED, cold, Map.of());
+    // the script's settings on its command line: only the kernelspec sets those (a client's KERNEL_*
+    // variables reach the launch environment after the kernelspec's env)
     List<String> pooled = new ArrayList<>(List.of(LocalIpykernel.PYTHON, "-I", "-S", launchScript.toString(),
-        "--kernelspec", POOLED, "--"));
+        "--kernelspec", POOLED, "--url", sidecarUrl, "--token-file", tokenFile.toString(), "--timeout", timeout, "--"));
     pooled.addAll(cold);
     Map<String, String> pool = new LinkedHashMap<>();
     pool.put("KERNEL_POOL_URL", sidecarUrl);
     pool.put("KERNEL_POOL_TOKEN_FILE", tokenFile.toString());
     pool.put("KERNEL_POOL_TIMEOUT", timeout);
-    writeSpec(dir.resolve("kernels").resolve(POOLED), "Python on this host (warm pool, EG distributed mode)", DISTRIBUTED, pooled, pool);
+    writeSpec(dir.resolve("kernels").resolve(POOLED), "Python on this host (warm pool, EG distributed mode)", DISTRIBUTED, pooled, Map.of());
     pool.put("KERNEL_POOL_KERNELSPEC", POOLED);
     writeSpec(dir.resolve("kernels").resolve(PLUGIN), "Python on this host (warm pool, EG plugin)", PLUGIN_CLASS, cold, pool);
     return dir;

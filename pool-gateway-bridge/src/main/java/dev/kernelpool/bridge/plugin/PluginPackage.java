@@ -37,7 +37,7 @@ public final class PluginPackage {
   private PluginPackage() {}
 
   /** The package's files by their path in a wheel or a site-packages folder, in a fixed order. */
-  static Map<String, byte[]> files() {
+  public static Map<String, byte[]> files() {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String module : MODULES) {
       files.put(NAME + "/" + module, resource(RESOURCES + module));

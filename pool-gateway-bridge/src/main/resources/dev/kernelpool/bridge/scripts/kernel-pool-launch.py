@@ -3,7 +3,7 @@
 
 Stands in a kernelspec's argv before Enterprise Gateway's own launcher, with the same arguments:
 
-  python3 kernel-pool-launch.py [--kernelspec NAME] -- <EG's launcher argv, unchanged>
+  python3 kernel-pool-launch.py --kernelspec NAME --url URL --token-file FILE [--timeout S] -- <EG's launcher argv>
 
 On a hit the sidecar sends the warm kernel's connection info to EG's response address. Where EG
 watches this process as the kernel's (its distributed mode: the sidecar answers with the kernel's
@@ -16,9 +16,14 @@ arguments, same environment), so the user always gets a kernel.
 The claim carries an absolute deadline (now + KERNEL_POOL_TIMEOUT): the sidecar hands nothing over
 after it, and this script launches cold once it has passed.
 
-Environment: KERNEL_POOL_URL (default http://127.0.0.1:8765), KERNEL_POOL_TOKEN or
-KERNEL_POOL_TOKEN_FILE, KERNEL_POOL_TIMEOUT seconds (default 2), KERNEL_POOL_KERNELSPEC,
-KERNEL_POOL_DISABLED=1 to always launch cold.
+Settings: --url (default http://127.0.0.1:8765), --token-file, --timeout seconds (default 2) and
+--kernelspec on the command line, which only the kernelspec's argv sets. Enterprise Gateway puts a
+client's own KERNEL_* variables into the launch environment after the kernelspec's env, so any user
+could replace a KERNEL_POOL_URL there and have the token sent to an address of theirs: once the
+command line names the sidecar, no KERNEL_POOL_URL, _TOKEN, _TOKEN_FILE or _TIMEOUT of the
+environment counts. Without them (older kernelspecs) the environment is read: KERNEL_POOL_URL,
+KERNEL_POOL_TOKEN_FILE or KERNEL_POOL_TOKEN, KERNEL_POOL_TIMEOUT, KERNEL_POOL_KERNELSPEC.
+KERNEL_POOL_DISABLED=1 (a client may send it) always launches cold.
 
 Standard library only, and only its cheapest parts: every launch pays for this script's imports, so
 it speaks HTTP over the C-level _socket module and writes and reads its small, flat JSON itself
@@ -256,18 +261,38 @@ def ask(request, settings, deadline, timeout):
     return "%s: %s" % (answer.get("result", "error"), answer.get("reason", "HTTP %d" % status)), None
 
 
-def claim(own_args, fallback, deadline, timeout):
+OWN_OPTIONS = {"--kernelspec": "KERNEL_POOL_KERNELSPEC", "--url": "KERNEL_POOL_URL",
+               "--token-file": "KERNEL_POOL_TOKEN_FILE", "--timeout": "KERNEL_POOL_TIMEOUT"}
+# What the command line replaces as a whole: a user's launch may carry any of these in its environment.
+TRUSTED_ONLY_FROM_ARGV = ("KERNEL_POOL_URL", "KERNEL_POOL_TOKEN", "KERNEL_POOL_TOKEN_FILE", "KERNEL_POOL_TIMEOUT")
+
+
+def settings_from(own, environ):
+    """The pool's settings: the script's own options (the kernelspec's argv) over the environment's."""
+    settings = {k: v for k, v in environ.items() if k.startswith("KERNEL_POOL_")}
+    given = {}
+    for i, arg in enumerate(own):
+        if arg in OWN_OPTIONS and i + 1 < len(own):
+            given[OWN_OPTIONS[arg]] = own[i + 1]
+    if "KERNEL_POOL_URL" in given or "KERNEL_POOL_TOKEN_FILE" in given:
+        for name in TRUSTED_ONLY_FROM_ARGV:
+            settings.pop(name, None)
+    settings.update(given)
+    return settings
+
+
+def claim(settings, fallback, deadline, timeout):
     """Asks the sidecar; returns None on a hit (and the answer), else the reason to launch cold."""
-    if os.environ.get("KERNEL_POOL_DISABLED") == "1":
+    if settings.get("KERNEL_POOL_DISABLED") == "1":
         return "disabled", None
     eg = eg_arguments(fallback)
     for needed in ("kernel-id", "response-address", "public-key"):
         if not eg.get(needed):
             return "launcher argv has no --RemoteProcessProxy.%s" % needed, None
-    kernelspec = own_args.get("kernelspec") or os.environ.get("KERNEL_POOL_KERNELSPEC", "")
+    kernelspec = settings.get("KERNEL_POOL_KERNELSPEC", "")
     request = claim_request(eg["kernel-id"], kernelspec, eg["response-address"], eg["public-key"],
                             eg.get("port-range", "0..0"), deadline, timeout, os.environ, holder_pid=os.getpid())
-    return ask(request, os.environ, deadline, timeout)
+    return ask(request, settings, deadline, timeout)
 
 
 def send_comm(host, port, message):
@@ -325,18 +350,18 @@ def hold(answer):
 
 def main(argv):
     if "--" not in argv or argv.index("--") == len(argv) - 1:
-        log("usage: kernel-pool-launch.py [--kernelspec NAME] -- <cold launcher argv>")
+        log("usage: kernel-pool-launch.py --kernelspec NAME --url URL --token-file FILE [--timeout S] -- <cold launcher argv>")
         return 2
     split = argv.index("--")
     own, fallback = argv[:split], argv[split + 1:]
-    own_args = {}
-    for i, arg in enumerate(own):
-        if arg == "--kernelspec" and i + 1 < len(own):
-            own_args["kernelspec"] = own[i + 1]
-    timeout = float(os.environ.get("KERNEL_POOL_TIMEOUT", "2"))
+    settings = settings_from(own, os.environ)
+    try:
+        timeout = float(settings.get("KERNEL_POOL_TIMEOUT", "2"))
+    except ValueError:
+        timeout = 2.0
     deadline = _time.time() + timeout
     try:
-        reason, answer = claim(own_args, fallback, deadline, timeout)
+        reason, answer = claim(settings, fallback, deadline, timeout)
     except Exception as e:  # any failure of ours must still give the user a kernel
         reason, answer = "error: %s" % e, None
     if reason is None:

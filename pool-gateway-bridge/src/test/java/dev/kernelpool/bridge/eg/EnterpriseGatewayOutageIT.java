@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sidecar gone or frozen while the real Enterprise Gateway launches the pooled kernelspec: the
+ * The sidecar gone or frozen while the real Enterprise Gateway launches a pooled kernelspec (the launch
+ * script's and the process-proxy plugin's): the
  * user still gets a working kernel (cold), and a claim the sidecar reads after the launch script
  * gave up is never delivered and loses no pool kernel.
  */
@@ -53,8 +55,8 @@ class EnterpriseGatewayOutageIT {
     }
   }
 
-  private String startCold() throws Exception {
-    Started s = client.start(EnterpriseGatewayRunner.POOLED, ALICE);
+  private String startCold(String kernelspec) throws Exception {
+    Started s = client.start(kernelspec, ALICE);
     assertThat(s.status()).as("EG's answer: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
     processes.kernel(s.kernelId());
     processes.pid(Long.parseLong(client.run(s.kernelId(), "import os; os.getpid()")));
@@ -62,18 +64,20 @@ class EnterpriseGatewayOutageIT {
     return s.kernelId();
   }
 
-  @Test
-  void withTheSidecarStoppedLaunchesGoColdAndWork() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {EnterpriseGatewayRunner.POOLED, EnterpriseGatewayRunner.PLUGIN})
+  void withTheSidecarStoppedLaunchesGoColdAndWork(String kernelspec) throws Exception {
     sidecar.close();
 
-    String id = startCold();
+    String id = startCold(kernelspec);
 
     assertThat(client.delete(id)).isEqualTo(204);
   }
 
-  @Test
-  void aSidecarKilledWithSigkillLeavesNoPoolKernelsButTheClaimedOneLives() throws Exception {
-    Started warm = client.start(EnterpriseGatewayRunner.POOLED, ALICE);
+  @ParameterizedTest
+  @ValueSource(strings = {EnterpriseGatewayRunner.POOLED, EnterpriseGatewayRunner.PLUGIN})
+  void aSidecarKilledWithSigkillLeavesNoPoolKernelsButTheClaimedOneLives(String kernelspec) throws Exception {
+    Started warm = client.start(kernelspec, ALICE);
     assertThat(warm.status()).isEqualTo(201);
     processes.kernel(warm.kernelId());
     long claimed = Long.parseLong(client.run(warm.kernelId(), "import os; os.getpid()"));
@@ -89,14 +93,15 @@ class EnterpriseGatewayOutageIT {
     assertThat(client.delete(warm.kernelId())).isEqualTo(204);
   }
 
-  @Test
-  void aFrozenSidecarNeverDeliversALateClaimAndKeepsItsKernels() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {EnterpriseGatewayRunner.POOLED, EnterpriseGatewayRunner.PLUGIN})
+  void aFrozenSidecarNeverDeliversALateClaimAndKeepsItsKernels(String kernelspec) throws Exception {
     List<Long> poolKernels = sidecar.kernelPids();
     assertThat(poolKernels).hasSize(2);
     long frozenAt = System.nanoTime();
     sidecar.freeze();
 
-    String id = startCold();
+    String id = startCold(kernelspec);
     // Frozen 8 s in all, well past the script's 2 s: then it reads the claim it was sent.
     await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - frozenAt > Duration.ofSeconds(8).toNanos());
     sidecar.thaw();

@@ -160,7 +160,9 @@ class KubernetesManifestsTest {
     JsonNode kernel = new ObjectMapper().readTree(specs.getData().get("kernel.json"));
     assertThat(kernel.path("argv").get(3).asText()).isEqualTo("/usr/local/share/kernel-pool/kernel-pool-launch.py");
     assertThat(parsed.kernelspecs()).extracting(k -> k.name()).contains(kernel.path("argv").get(5).asText());
-    assertThat(kernel.path("env").path("KERNEL_POOL_TOKEN_FILE").asText()).isEqualTo("/var/run/kernel-pool/token");
+    List<String> argv = new java.util.ArrayList<>();
+    kernel.path("argv").forEach(a -> argv.add(a.asText()));
+    assertThat(argv).containsSubsequence("--token-file", "/var/run/kernel-pool/token");
   }
 
   /** The keys of EG's chart values this directory sets: its values.yaml has these and no extra-container keys. */

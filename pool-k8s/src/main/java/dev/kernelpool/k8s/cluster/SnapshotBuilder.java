@@ -42,8 +42,11 @@ public final class SnapshotBuilder {
   private final String pool;
   private final LaunchRecorder launches;
   private final Function<String, List<PoolProfile>> declared;
-  /** How long a reported usage holds as a floor: beyond a recount of the controller-manager. */
-  static final Duration USAGE_WINDOW = Duration.ofSeconds(30);
+  /**
+   * How long a reported usage holds as a floor: beyond a recount of the controller-manager. Room
+   * that opens (pods gone) is used at most this long after the last read that still charged them.
+   */
+  public static final Duration USAGE_WINDOW = Duration.ofSeconds(30);
   private final UsageWatermark watermark = new UsageWatermark(USAGE_WINDOW);
   private final FootprintRule footprint;
 
