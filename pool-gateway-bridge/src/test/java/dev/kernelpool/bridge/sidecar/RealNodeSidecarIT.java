@@ -1,22 +1,31 @@
 package dev.kernelpool.bridge.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
 import dev.kernelpool.bridge.pool.PoolKernel;
+import dev.kernelpool.bridge.testing.PythonPeer;
+import dev.kernelpool.bridge.wire.ConnectionFiles;
+import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.k8s.pods.PoolLabels;
 import dev.kernelpool.k8s.testing.RealNode;
 import dev.kernelpool.k8s.testing.RealTestCluster;
 import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -128,6 +137,75 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     assertThat(lines[4]).as("the kernel's cgroup is its pod's").contains("pod" + uid);
     Path cgroup = node.podCgroup("memory", uid).orElseThrow();
     assertThat(Files.readString(cgroup.resolve("memory.limit_in_bytes")).strip()).isEqualTo(Long.toString(256L * 1024 * 1024));
+  }
+
+  /** The pod's container state once the kubelet has ended it: its reason ({@code OOMKilled}, ...). */
+  private String endedReason(String podName) throws ApiException {
+    V1Pod pod = ops.core().readNamespacedPod(podName, ns).execute();
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return "";
+    }
+    V1ContainerStateTerminated terminated = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+    return terminated == null ? "" : terminated.getReason();
+  }
+
+  private static final String ALLOCATE_PAST_THE_LIMIT = "chunks = [bytearray(16 * 1024 * 1024) for _ in range(40)]";
+
+  /**
+   * A warm kernel that goes over its memory limit (here: its warm-up code could, or a leak in an
+   * image) is OOM-killed by the kernel in its cgroup; the pod ends (restartPolicy Never), the pool
+   * takes it out and starts a replacement, and no claim is ever given the dead one.
+   */
+  @Test
+  void aPoolKernelOomKilledByItsCgroupIsReplacedAndNeverHandedOut() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    PoolKernel warm = sidecar.registry().all().get(0);
+    PythonPeer.run("jc_send.py", ConnectionFiles.toJson(warm.launch().orElseThrow().connectionInfo()).toString(), ALLOCATE_PAST_THE_LIMIT);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "OOMKilled".equals(endedReason(warm.id())));
+    await().atMost(WAIT).until(() -> sidecar.registry().all().stream()
+        .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(warm.id())));
+    assertThat(sidecar.registry().get(warm.id())).as("the dead kernel is out of the registry").isEmpty();
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "after-oom", Map.of("KERNEL_NAMESPACE", ns));
+    assertThat(hit.status()).isEqualTo(200);
+    assertThat(hit.body().path("pool_kernel").asText()).isNotEqualTo(warm.id());
+    SidecarFixture.shutdown(eg.await("after-oom", Duration.ofSeconds(30)));
+  }
+
+  /**
+   * A claimed kernel over its limit dies as a cold one would: OOM-killed, its pod ended with the
+   * reason EG and the user can read; the pool neither offers nor restarts it (it is EG's), and
+   * refills for the next launch.
+   */
+  @Test
+  void aClaimedKernelOomKilledDiesAsAColdOneWouldAndThePoolLeavesItToEg() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "greedy", Map.of("KERNEL_NAMESPACE", ns));
+    assertThat(hit.status()).isEqualTo(200);
+    String pod = hit.body().path("pool_kernel").asText();
+    LauncherResponse r = eg.await("greedy", Duration.ofSeconds(30));
+    PythonPeer.run("jc_send.py", ConnectionFiles.toJson(r.connectionInfo()).toString(), ALLOCATE_PAST_THE_LIMIT);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "OOMKilled".equals(endedReason(pod)));
+    V1Pod ended = ops.core().readNamespacedPod(pod, ns).execute();
+    // ended, either way: EG's bootstrap (bash, the container's PID 1) outlives the OOM-killed Python and
+    // exits 0, so the pod reads Succeeded with the reason OOMKilled; EG's proxy takes both as a dead kernel
+    assertThat(ended.getStatus().getPhase()).isIn("Failed", "Succeeded");
+    assertThat(label(ended, PoolLabels.STATE)).as("still EG's").isEqualTo("claimed");
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    assertThat(sidecar.registry().get(pod)).isEmpty();
+  }
+
+  /** Someone deletes a warm pool pod (a user with delete rights, a node drain): the pool replaces it. */
+  @Test
+  void aWarmPoolPodDeletedFromOutsideIsReplaced() throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    String gone = sidecar.registry().all().get(0).id();
+    ops.deletePod(ns, gone);
+    await().atMost(WAIT).until(() -> sidecar.registry().all().stream()
+        .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(gone)));
+    assertThat(sidecar.registry().get(gone)).isEmpty();
   }
 
   /** As EG deletes kernel pods: at once, so the node's room is not held for each pod's grace period. */
