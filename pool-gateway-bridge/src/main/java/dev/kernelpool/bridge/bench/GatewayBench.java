@@ -3,6 +3,7 @@ package dev.kernelpool.bridge.bench;
 import dev.kernelpool.bridge.backend.Scripts;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
 import dev.kernelpool.bridge.config.SidecarConfig;
+import dev.kernelpool.bridge.plugin.PluginPackage;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.core.snapshot.MemberState;
 import java.io.IOException;
@@ -18,13 +19,14 @@ import java.util.Map;
 /**
  * Cold vs warm launches through the real Enterprise Gateway (distributed mode on this host): EG's
  * {@code 201} to {@code POST /api/kernels}, and start to the first result of {@code 1+1} over EG's
- * websocket. Cold is EG's own {@code python_distributed} kernelspec, warm the pooled one; launches
- * alternate, one cold then one warm, each warm one once the pool has refilled.
+ * websocket. Cold is EG's own {@code python_distributed} kernelspec; warm are the launch script's
+ * pooled kernelspec and the process-proxy plugin's, which share one pool. Launches interleave, one
+ * cold, one through the script, one through the plugin, each warm one once the pool has refilled.
  */
 public final class GatewayBench {
   /** Medians and spreads of one poll interval's launches. */
   public record Result(String pollInterval, Percentiles cold201, Percentiles warm201, Percentiles coldResult,
-      Percentiles warmResult, long warmHits) {}
+      Percentiles warmResult, Percentiles plugin201, Percentiles pluginResult, long warmHits) {}
 
   private final Path egHome;
   private final String python;
@@ -48,7 +50,8 @@ public final class GatewayBench {
     try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
       Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, run.resolve("scripts"));
       EnterpriseGatewayRunner.writeKernelspecs(run, egHome, script, sidecar.url(), sidecar.tokenFile(), "2");
-      Map<String, String> env = new java.util.HashMap<>(Map.of("EG_PORT_RANGE", "40000..49999"));
+      Map<String, String> env = new java.util.HashMap<>(Map.of("EG_PORT_RANGE", "40000..49999",
+          "PYTHONPATH", PluginPackage.writeFolder(run.resolve("python")).getParent().toString()));
       if (!pollInterval.isEmpty()) {
         env.put("EG_POLL_INTERVAL", pollInterval);
       }
@@ -58,6 +61,8 @@ public final class GatewayBench {
         List<Double> warm201 = new ArrayList<>();
         List<Double> coldResult = new ArrayList<>();
         List<Double> warmResult = new ArrayList<>();
+        List<Double> plugin201 = new ArrayList<>();
+        List<Double> pluginResult = new ArrayList<>();
         launch(client, EnterpriseGatewayRunner.COLD, cold201, coldResult);  // warms EG's own code paths; not counted
         cold201.clear();
         coldResult.clear();
@@ -65,13 +70,15 @@ public final class GatewayBench {
           launch(client, EnterpriseGatewayRunner.COLD, cold201, coldResult);
           awaitPool(sidecar);
           launch(client, EnterpriseGatewayRunner.POOLED, warm201, warmResult);
-          progress.printf("  poll %s, launch %d/%d: cold %.0f/%.0f ms, warm %.0f/%.0f ms (201 / first result)%n",
-              pollInterval.isEmpty() ? "default" : pollInterval, i + 1, launches, cold201.get(i), coldResult.get(i),
-              warm201.get(i), warmResult.get(i));
+          awaitPool(sidecar);
+          launch(client, EnterpriseGatewayRunner.PLUGIN, plugin201, pluginResult);
+          progress.printf("  poll %s, launch %d/%d: cold %.0f/%.0f ms, script warm %.0f/%.0f ms, plugin warm %.0f/%.0f ms"
+              + " (201 / first result)%n", pollInterval.isEmpty() ? "default" : pollInterval, i + 1, launches, cold201.get(i),
+              coldResult.get(i), warm201.get(i), warmResult.get(i), plugin201.get(i), pluginResult.get(i));
         }
         return new Result(pollInterval.isEmpty() ? "0.5 (EG's default)" : pollInterval, Percentiles.of(cold201),
-            Percentiles.of(warm201), Percentiles.of(coldResult), Percentiles.of(warmResult),
-            sidecar.metrics().claims("local", EnterpriseGatewayRunner.POOLED, "hit"));
+            Percentiles.of(warm201), Percentiles.of(coldResult), Percentiles.of(warmResult), Percentiles.of(plugin201),
+            Percentiles.of(pluginResult), sidecar.metrics().claims("local", EnterpriseGatewayRunner.POOLED, "hit"));
       }
     }
   }
