@@ -50,7 +50,7 @@ public final class PoolMetrics {
   }
 
   /** The reasons of {@link #startFailure}. */
-  public static final List<String> START_FAILURE_REASONS = List.of("backend", "exited", "not_ready");
+  public static final List<String> START_FAILURE_REASONS = List.of("backend", "exited", "not_ready", "image_pull");
 
   /** The reasons of {@link #requestRejected}. */
   public static final List<String> REQUEST_REJECTION_REASONS = List.of("unauthorized", "not_ready", "too_large", "malformed");
@@ -100,6 +100,10 @@ public final class PoolMetrics {
 
   public void startFailure(String reason) {
     startFailures.inc(reason);
+  }
+
+  public long startFailures(String reason) {
+    return startFailures.get(reason);
   }
 
   public void requestRejected(String reason) {

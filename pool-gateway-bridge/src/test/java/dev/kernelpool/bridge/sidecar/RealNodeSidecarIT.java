@@ -100,10 +100,10 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     return node.gateway();
   }
 
-  /** An image the node's registry does not have: the kubelet never gets a container started. */
+  /** The node's pause image: the container runs and its kernel never reports, so the pod stays starting. */
   @Override
   void holdKernels(String namespace) {
-    image = node.registry() + "/realnode/absent:none";
+    image = node.pauseImage();
   }
 
   /** The cgroup freezer: every process of the pod stops, as on a hung node. */
@@ -137,6 +137,10 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     assertThat(lines[4]).as("the kernel's cgroup is its pod's").contains("pod" + uid);
     Path cgroup = node.podCgroup("memory", uid).orElseThrow();
     assertThat(Files.readString(cgroup.resolve("memory.limit_in_bytes")).strip()).isEqualTo(Long.toString(256L * 1024 * 1024));
+  }
+
+  private java.util.List<V1Pod> livePoolPods() throws ApiException {
+    return poolPods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
   }
 
   /** The pod's container state once the kubelet has ended it: its reason ({@code OOMKilled}, ...). */
@@ -206,6 +210,31 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     await().atMost(WAIT).until(() -> sidecar.registry().all().stream()
         .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(gone)));
     assertThat(sidecar.registry().get(gone)).isEmpty();
+  }
+
+  /**
+   * A kernelspec whose image the registry does not have (gone, misspelt): the kubelet reports
+   * ImagePullBackOff; the leader deletes the pod with a Warning Event saying why, counts it
+   * ({@code kernelpool_kernel_start_failures_total{reason="image_pull"}}), and creates no pod of that
+   * profile during its back-off, instead of a new one at every reconcile.
+   */
+  @Test
+  void podsOfAnImageThatCannotBePulledStopBeingCreatedWithAnEventAndAMetric() throws Exception {
+    image = node.registry() + "/realnode/absent:none";
+    Sidecar sidecar = sidecar("replica-0", 2);
+    await().atMost(WAIT).until(() -> sidecar.metrics().startFailures("image_pull") == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ops.events(ns).stream()
+        .filter(e -> "ImagePullFailed".equals(e.getReason())).count() == 2);
+    assertThat(ops.events(ns).stream().filter(e -> "ImagePullFailed".equals(e.getReason())).findFirst().orElseThrow().getMessage())
+        .contains(image, "cannot be pulled", "ImagePullBackOff", "a back-off from 5 min");
+    // deleted (a real kubelet may keep a deleted pod Terminating for a minute: its container GC)
+    await().atMost(Duration.ofSeconds(30)).until(() -> livePoolPods().isEmpty());
+    long created = ops.events(ns).stream().filter(e -> "Created".equals(e.getReason())).count();
+    // the pool stays empty and quiet: no pod created through several reconciles (resync 2 s)
+    await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> livePoolPods().isEmpty()
+        && ops.events(ns).stream().filter(e -> "Created".equals(e.getReason())).count() == created);
+    assertThat(created).isEqualTo(2);
+    assertThat(sidecar.registry().all()).isEmpty();
   }
 
   /** As EG deletes kernel pods: at once, so the node's room is not held for each pod's grace period. */

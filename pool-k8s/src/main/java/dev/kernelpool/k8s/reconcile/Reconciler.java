@@ -9,6 +9,7 @@ import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.cluster.SnapshotBuilder;
 import dev.kernelpool.k8s.events.PoolEvents;
 import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
+import dev.kernelpool.k8s.pods.ImagePull;
 import dev.kernelpool.k8s.pods.PoolLabels;
 import dev.kernelpool.k8s.pods.PoolPods;
 import io.kubernetes.client.openapi.ApiException;
@@ -18,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +82,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private final AtomicBoolean replanScheduled = new AtomicBoolean();
   private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
   private final Map<String, Instant> quotaRefusedUntil = new ConcurrentHashMap<>();
+  private final ImageBackoff images = new ImageBackoff();
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong lastNanos = new AtomicLong();
@@ -230,7 +233,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
       }
     } else if (action instanceof PlanAction.Create c) {
       Instant refused = quotaRefusedUntil.get(namespace);
-      if (refused != null && now.isBefore(refused)) {
+      if (refused != null && now.isBefore(refused) || images.blocks(c.profile(), now)) {
         return;
       }
       int count = Math.min(c.count(), room[0]);
@@ -311,7 +314,28 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     }
   }
 
-  /** Pool pods that ended, and Secrets whose pod is gone or claimed. */
+  /**
+   * A starting pool pod whose image the kubelet cannot get is deleted, and its profile waits out
+   * {@link ImageBackoff} before the next one: a Warning Event on the pod says why and for how long.
+   */
+  private void imageUnavailable(PoolPod pod, String why, Instant now) throws ApiException {
+    Instant until = images.failed(pod.profile(), now);
+    String message = "image " + pod.profile().image() + " of kernelspec " + pod.profile().kernelspec() + " cannot be pulled ("
+        + why + "); no pool pods of this profile in " + pod.namespace() + " until " + until.truncatedTo(ChronoUnit.SECONDS)
+        + " (a back-off from " + ImageBackoff.FIRST.toMinutes() + " min, doubling while it fails)";
+    try {
+      pods.delete(pod.namespace(), pod.name(), pod.resourceVersion());
+    } catch (ApiException e) {
+      if (e.getCode() != 404 && e.getCode() != 409) {
+        throw e;
+      }
+      return; // gone, or changed since the cache saw it: the next reconcile looks again
+    }
+    events.warning(pod.namespace(), pod.name(), pod.uid(), "ImagePullFailed", message);
+    LOG.warn("deleted pool pod {}/{}: {}", pod.namespace(), pod.name(), message);
+  }
+
+  /** Pool pods that ended or whose image cannot be pulled, and Secrets whose pod is gone or claimed. */
   private void cleanUp(Instant now) throws ApiException {
     for (V1Pod p : cache.unproven(now.minus(UNPROVEN_GRACE))) {
       try {
@@ -326,6 +350,15 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     }
     for (V1Pod p : cache.pods()) {
       Optional<PoolPod> pod = cache.poolPod(p);
+      if (pod.isPresent() && pod.get().isWarm()) {
+        images.succeeded(pod.get().profile());
+      }
+      Optional<String> pullFailure = pod.isPresent() && !pod.get().isWarm() && !pod.get().isClaimed() && !pod.get().deleting()
+          ? ImagePull.failure(p) : Optional.empty();
+      if (pullFailure.isPresent()) {
+        imageUnavailable(pod.get(), pullFailure.get(), now);
+        continue;
+      }
       if (pod.isPresent() && pod.get().hasEnded() && !pod.get().isClaimed() && !pod.get().deleting()) {
         delete(pod.get(), "Ended", "pool pod's kernel exited (" + pod.get().phase() + ")");
       }

@@ -106,6 +106,11 @@ public final class RealNode implements AutoCloseable {
     return env.get("KERNEL_IMAGE");
   }
 
+  /** The pause image on the node: a container that runs and never reports, as a kernel that hangs in its start. */
+  public String pauseImage() {
+    return env.get("PAUSE_IMAGE");
+  }
+
   /** The same image in the registry on 127.0.0.1: a pod that names it pulls it for real. */
   public String kernelImageRemote() {
     return env.get("KERNEL_IMAGE_REMOTE");
