@@ -35,13 +35,7 @@ public final class RealCluster implements AutoCloseable {
 
   /** The folder with the control plane's scripts and binaries, when one is given and usable. */
   public static Optional<Path> home() {
-    String configured = Optional.ofNullable(System.getProperty("kernelpool.k8s.home")).orElse(System.getenv("KERNEL_POOL_K8S_HOME"));
-    if (configured == null || configured.isBlank()) {
-      return Optional.empty();
-    }
-    Path home = Path.of(configured).toAbsolutePath();
-    return Files.isRegularFile(home.resolve("start-cluster.sh")) && Files.isRegularFile(home.resolve("install.sh"))
-        ? Optional.of(home) : Optional.empty();
+    return SharedPeer.home("kernelpool.k8s.home", "KERNEL_POOL_K8S_HOME", "start-cluster.sh", "install.sh");
   }
 
   /** Unpacks the binaries (once, into {@code target/k8s}) and starts a cluster in {@code dir}. */
@@ -57,13 +51,7 @@ public final class RealCluster implements AutoCloseable {
     env0.put("K8S_BIN_DIR", bin.toString());
     env0.put("ETCD_BIN", bin.resolve("etcd").toString());
     run(home, List.of(home.resolve("start-cluster.sh").toString(), dir.toString()), env0);
-    Map<String, String> env = new HashMap<>();
-    for (String line : Files.readAllLines(dir.resolve("env"), StandardCharsets.UTF_8)) {
-      if (line.startsWith("export ") && line.contains("=")) {
-        String kv = line.substring("export ".length());
-        env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-      }
-    }
+    Map<String, String> env = SharedPeer.env(dir.resolve("env"));
     return new RealCluster(home, dir, bin, env);
   }
 

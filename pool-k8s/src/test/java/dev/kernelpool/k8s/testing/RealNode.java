@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,13 +40,7 @@ public final class RealNode implements AutoCloseable {
 
   /** The folder with the node's scripts and binaries, when one is given and usable. */
   public static Optional<Path> home() {
-    String configured = Optional.ofNullable(System.getProperty("kernelpool.node.home")).orElse(System.getenv("KERNEL_POOL_NODE_HOME"));
-    if (configured == null || configured.isBlank()) {
-      return Optional.empty();
-    }
-    Path home = Path.of(configured).toAbsolutePath();
-    return Files.isRegularFile(home.resolve("start-node.sh")) && Files.isRegularFile(home.resolve("stop-node.sh"))
-        ? Optional.of(home) : Optional.empty();
+    return SharedPeer.home("kernelpool.node.home", "KERNEL_POOL_NODE_HOME", "start-node.sh", "stop-node.sh");
   }
 
   /**
@@ -82,13 +75,7 @@ public final class RealNode implements AutoCloseable {
     Files.createDirectories(IMAGES);
     String envFile = Scripts.run(home, List.of(home.resolve("start-node.sh").toString(), cluster.dir().toString(), name),
         Map.of("IMAGES_DIR", IMAGES.toString(), "WITH_REGISTRY", "1", "POD_CIDR", network.cidr()), 600).strip();
-    Map<String, String> env = new HashMap<>();
-    for (String line : Files.readAllLines(Path.of(envFile.lines().reduce((a, b) -> b).orElseThrow()), StandardCharsets.UTF_8)) {
-      if (line.startsWith("export ") && line.contains("=")) {
-        String kv = line.substring("export ".length());
-        env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-      }
-    }
+    Map<String, String> env = SharedPeer.env(Path.of(envFile.lines().reduce((a, b) -> b).orElseThrow()));
     return new RealNode(home, cluster.dir(), name, env);
   }
 
