@@ -9,6 +9,7 @@ import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Namespace;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +69,7 @@ public final class KubernetesBackend implements KernelBackend {
   }
 
   /** How long a report may wait for the kubelet to publish its pod's IP. */
-  static final java.time.Duration POD_IP_WAIT = java.time.Duration.ofSeconds(10);
+  static final Duration POD_IP_WAIT = Duration.ofSeconds(10);
 
   @Override
   public boolean knowsNamespace(String namespace) {

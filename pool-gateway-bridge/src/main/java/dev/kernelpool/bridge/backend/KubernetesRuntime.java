@@ -14,14 +14,12 @@ import dev.kernelpool.core.snapshot.PoolProfile;
 import dev.kernelpool.k8s.KubernetesPool;
 import dev.kernelpool.k8s.cluster.ClusterCache;
 import dev.kernelpool.k8s.cluster.PoolPod;
-import dev.kernelpool.k8s.pods.ImagePull;
 import dev.kernelpool.k8s.pods.PoolLabels;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,8 +48,6 @@ public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listen
   private final ExecutorService checks;
   private final java.util.concurrent.ScheduledExecutorService heartbeats;
   private volatile boolean closed;
-  /** Pods whose image pull failure was counted (uids; a pod is deleted once counted, so the set stays small). */
-  private final Set<String> pullFailuresCounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   KubernetesRuntime(KubernetesPool pool, KubernetesBackend backend, WarmKernelRegistry registry,
       KernelConnections connections, Function<PoolProfile, String> warmupCode, PoolMetrics metrics, Duration readyTimeout,
@@ -76,6 +72,8 @@ public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listen
     });
     heartbeats.scheduleWithFixedDelay(this::heartbeats, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     pool.addListener(this);
+    // the leader's reconciler deletes a pool pod whose image cannot be pulled: count it there, once
+    pool.reconciler().onImagePullFailure(profile -> metrics.startFailure("image_pull"));
   }
 
   /** The leader heartbeat-checks every warm kernel; one that does not answer is deleted and replaced. */
@@ -119,19 +117,6 @@ public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listen
   public void podChanged(Optional<V1Pod> before, Optional<V1Pod> after) {
     V1Pod pod = after.or(() -> before).orElseThrow();
     sync(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-    after.ifPresent(this::countImagePullFailure);
-  }
-
-  /**
-   * A pool pod whose image cannot be pulled counts once, on the leader (which deletes it and holds
-   * its profile back): {@code kernelpool_kernel_start_failures_total{reason="image_pull"}}.
-   */
-  private void countImagePullFailure(V1Pod pod) {
-    if (pool.isLeader() && ImagePull.failure(pod).isPresent()
-        && pool.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).filter(p -> !p.isWarm() && !p.isClaimed()).isPresent()
-        && pullFailuresCounted.add(pod.getMetadata().getUid())) {
-      metrics.startFailure("image_pull");
-    }
   }
 
   @Override
@@ -175,8 +160,7 @@ public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listen
     }
     // The report came from the pod's IP (authentic() checked it), but names the address the
     // launcher bound: 0.0.0.0 for EG's stock launcher. The kernel is at the pod's IP.
-    Optional<String> ip = pod.get().podIp().or(() -> pool.pod(pod.get().namespace(), pod.get().name()).flatMap(PoolPod::podIp));
-    LauncherResponse atPod = ip.map(response::at).orElse(response);
+    LauncherResponse atPod = pod.get().podIp().map(response::at).orElse(response);
     try {
       checks.execute(() -> prepare(pod.get(), atPod));
     } catch (RejectedExecutionException e) {

@@ -281,6 +281,15 @@ def settings_from(own, environ):
     return settings
 
 
+def timeout_of(settings):
+    """KERNEL_POOL_TIMEOUT in seconds (default 2); a value that is not a number is said once and taken as 2."""
+    try:
+        return float(settings.get("KERNEL_POOL_TIMEOUT", "2"))
+    except ValueError:
+        log("KERNEL_POOL_TIMEOUT %r is not a number; using 2 s" % settings.get("KERNEL_POOL_TIMEOUT"))
+        return 2.0
+
+
 def claim(settings, fallback, deadline, timeout):
     """Asks the sidecar; returns None on a hit (and the answer), else the reason to launch cold."""
     if settings.get("KERNEL_POOL_DISABLED") == "1":
@@ -355,10 +364,7 @@ def main(argv):
     split = argv.index("--")
     own, fallback = argv[:split], argv[split + 1:]
     settings = settings_from(own, os.environ)
-    try:
-        timeout = float(settings.get("KERNEL_POOL_TIMEOUT", "2"))
-    except ValueError:
-        timeout = 2.0
+    timeout = timeout_of(settings)
     deadline = _time.time() + timeout
     try:
         reason, answer = claim(settings, fallback, deadline, timeout)

@@ -4,6 +4,7 @@ import dev.kernelpool.core.plan.NamespacePlan;
 import dev.kernelpool.core.plan.Plan;
 import dev.kernelpool.core.plan.PlanAction;
 import dev.kernelpool.core.plan.Planner;
+import dev.kernelpool.core.snapshot.PoolProfile;
 import dev.kernelpool.k8s.cluster.ClusterCache;
 import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.cluster.SnapshotBuilder;
@@ -21,9 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +87,7 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   private final AtomicReference<Optional<Plan>> lastPlan = new AtomicReference<>(Optional.empty());
   private final Map<String, Instant> quotaRefusedUntil = new ConcurrentHashMap<>();
   private final ImageBackoff images = new ImageBackoff();
+  private final List<Consumer<PoolProfile>> imagePullFailures = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong lastNanos = new AtomicLong();
@@ -302,15 +307,22 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
   }
 
   private void delete(PoolPod pod, String reason, String detail) throws ApiException {
-    try {
-      pods.delete(pod.namespace(), pod.name(), pod.resourceVersion());
+    if (deleteUnchanged(pod)) {
       events.normal(pod.namespace(), pod.name(), pod.uid(), reason, detail);
       LOG.info("deleted pool pod {}/{} ({})", pod.namespace(), pod.name(), detail);
+    }
+  }
+
+  /** Deletes a pool pod still as the cache saw it; false if it is gone already, or changed (claimed) since: nothing to do. */
+  private boolean deleteUnchanged(PoolPod pod) throws ApiException {
+    try {
+      pods.delete(pod.namespace(), pod.name(), pod.resourceVersion());
+      return true;
     } catch (ApiException e) {
       if (e.getCode() != 404 && e.getCode() != 409) {
         throw e;
       }
-      // Gone already, or changed (claimed) since the cache saw it: nothing to do.
+      return false;
     }
   }
 
@@ -323,16 +335,16 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
     String message = "image " + pod.profile().image() + " of kernelspec " + pod.profile().kernelspec() + " cannot be pulled ("
         + why + "); no pool pods of this profile in " + pod.namespace() + " until " + until.truncatedTo(ChronoUnit.SECONDS)
         + " (a back-off from " + ImageBackoff.FIRST.toMinutes() + " min, doubling while it fails)";
-    try {
-      pods.delete(pod.namespace(), pod.name(), pod.resourceVersion());
-    } catch (ApiException e) {
-      if (e.getCode() != 404 && e.getCode() != 409) {
-        throw e;
-      }
-      return; // gone, or changed since the cache saw it: the next reconcile looks again
+    if (deleteUnchanged(pod)) {
+      events.warning(pod.namespace(), pod.name(), pod.uid(), "ImagePullFailed", message);
+      LOG.warn("deleted pool pod {}/{}: {}", pod.namespace(), pod.name(), message);
+      imagePullFailures.forEach(l -> l.accept(pod.profile()));
     }
-    events.warning(pod.namespace(), pod.name(), pod.uid(), "ImagePullFailed", message);
-    LOG.warn("deleted pool pod {}/{}: {}", pod.namespace(), pod.name(), message);
+  }
+
+  /** Called with a pool pod's profile each time the leader deletes one whose image cannot be pulled. */
+  public void onImagePullFailure(Consumer<PoolProfile> listener) {
+    imagePullFailures.add(listener);
   }
 
   /** Pool pods that ended or whose image cannot be pulled, and Secrets whose pod is gone or claimed. */

@@ -65,12 +65,7 @@ class PoolClaim:
         settings = {k: v for k, v in spec_env.items() if k.startswith("KERNEL_POOL_")}
         if "1" in (settings.get("KERNEL_POOL_DISABLED"), launch.get("KERNEL_POOL_DISABLED")):
             return False
-        try:
-            timeout = float(settings.get("KERNEL_POOL_TIMEOUT", "2"))
-        except ValueError:
-            self.log.warning("kernel pool: KERNEL_POOL_TIMEOUT %r is not a number; using 2 s",
-                             settings.get("KERNEL_POOL_TIMEOUT"))
-            timeout = 2.0
+        timeout = _pool.timeout_of(settings)
         deadline = time.time() + timeout
         km = self.kernel_manager
         # the pool's kernelspec: this one's name, or the one named by KERNEL_POOL_KERNELSPEC (a plugin

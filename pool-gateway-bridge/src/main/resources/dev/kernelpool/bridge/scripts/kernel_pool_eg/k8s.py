@@ -22,7 +22,9 @@ class PooledKubernetesProcessProxy(PoolClaim, KubernetesProcessProxy):
                 self.local_proc = None
 
                 def running():
-                    return self.get_container_status(None) == "running" and bool(self.assigned_host)
+                    # one API call until the claimed pod is seen Running (it sets assigned_host), none after
+                    return bool(self.assigned_host) or (
+                        self.get_container_status(None) == "running" and bool(self.assigned_host))
 
                 if await self._pool_take(running):
                     self.pid = 0  # as EG's own class: no process signals for Kubernetes kernels
