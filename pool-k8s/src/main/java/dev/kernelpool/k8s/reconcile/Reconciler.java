@@ -10,6 +10,7 @@ import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.cluster.SnapshotBuilder;
 import dev.kernelpool.k8s.events.PoolEvents;
 import dev.kernelpool.k8s.history.LaunchHistoryKeeper;
+import dev.kernelpool.k8s.pods.ContainerExit;
 import dev.kernelpool.k8s.pods.ImagePull;
 import dev.kernelpool.k8s.pods.PoolLabels;
 import dev.kernelpool.k8s.pods.PoolPods;
@@ -372,7 +373,8 @@ public final class Reconciler implements ClusterCache.Listener, AutoCloseable {
         continue;
       }
       if (pod.isPresent() && pod.get().hasEnded() && !pod.get().isClaimed() && !pod.get().deleting()) {
-        delete(pod.get(), "Ended", "pool pod's kernel exited (" + pod.get().phase() + ")");
+        String exit = ContainerExit.describe(p);
+        delete(pod.get(), "Ended", "pool pod's kernel exited (" + pod.get().phase() + (exit.isEmpty() ? "" : ": " + exit) + ")");
       }
     }
     for (V1Secret s : cache.secrets()) {
