@@ -151,10 +151,10 @@ public final class KubernetesPool implements AutoCloseable {
         .map(V1Secret::getData).map(d -> d.get(PoolPods.CONNECTION_KEY));
   }
 
-  /** Every warm pod of the pool whose connection Secret is in the cache. */
+  /** Every warm pod of the pool that claims may take ({@link PoolPod#isOffered()}) whose connection Secret is in the cache. */
   public List<PoolPod> warmPods() {
     return cache.pods().stream().map(p -> cache.poolPod(p)).flatMap(Optional::stream)
-        .filter(PoolPod::isWarm).filter(p -> connection(p).isPresent()).toList();
+        .filter(PoolPod::isOffered).filter(p -> connection(p).isPresent()).toList();
   }
 
   /** Offers a started pod's kernel for claims. */

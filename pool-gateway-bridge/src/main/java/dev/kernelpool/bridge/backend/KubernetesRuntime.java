@@ -128,9 +128,12 @@ public final class KubernetesRuntime implements PoolRuntime, ClusterCache.Listen
     }
   }
 
-  /** Offers a warm pod with its connection info for claims here; forgets every other. */
+  /**
+   * Offers a warm pod with its connection info for claims here; forgets every other, a warm pod on
+   * a node gone NotReady too (offered again if its node comes back).
+   */
   private void sync(String namespace, String name) {
-    Optional<PoolPod> pod = pool.pod(namespace, name).filter(PoolPod::isWarm);
+    Optional<PoolPod> pod = pool.pod(namespace, name).filter(PoolPod::isOffered);
     Optional<byte[]> connection = pod.flatMap(pool::connection);
     if (pod.isEmpty() || connection.isEmpty()) {
       registry.get(name).filter(k -> k.profile().namespace().equals(namespace)).ifPresent(k -> {

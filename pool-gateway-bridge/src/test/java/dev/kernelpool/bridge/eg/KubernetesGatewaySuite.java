@@ -1,31 +1,25 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.eg.KubernetesGateway.Sizes;
 import dev.kernelpool.bridge.testing.Closing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.kernelpool.bridge.backend.Scripts;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Executed;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
-import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.k8s.testing.RealNode;
 import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.models.V1LimitRange;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.Yaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +43,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Clients send what JupyterHub sends: {@code KERNEL_USERNAME} and {@code KERNEL_NAMESPACE}.
  */
 abstract class KubernetesGatewaySuite {
+
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final String NS = "team-a";
-  private static final String POOLED = "python_kubernetes_pooled";
-  /** The process-proxy plugin's kernelspec: EG's own argv, {@code kernel_pool_eg.k8s.PooledKubernetesProcessProxy}. */
-  private static final String PLUGIN = "python_kubernetes_plugin";
-  private static final String UNPOOLED = "python_kubernetes";
+  private static final String NS = KubernetesGateway.NS;
+  private static final String POOLED = KubernetesGateway.POOLED;
+  private static final String PLUGIN = KubernetesGateway.PLUGIN;
+  private static final String UNPOOLED = KubernetesGateway.UNPOOLED;
   private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS);
-  private static final Path EXAMPLES = Path.of("..", "examples");
 
   static Path dir;
   static TestCluster cluster;
@@ -66,29 +58,7 @@ abstract class KubernetesGatewaySuite {
   static RealNode node;
   /** What kernels request: the documented sizes, or sizes that fit a real node's two cores. */
   static Sizes sizes = Sizes.DOCUMENTED;
-
-  /**
-   * @param quotaCpu the namespace's cpu quota (the pool takes at most a tenth of it)
-   * @param cpu what the LimitRange gives a cold pod and the sidecar's kernelspec asks (documented: 1)
-   * @param bigCpu what the launch with its own resources asks
-   */
-  record Sizes(String quotaCpu, String cpu, String memory, String bigCpu, String bigMemory) {
-    static final Sizes DOCUMENTED = new Sizes("100", "1", "2Gi", "2", "3Gi");
-    /**
-     * A real node has two cores: the pool's budget (a tenth of the quota: 1 cpu) holds two kernels of
-     * each of the four profiles the suite teaches it (two kernelspecs, two sizes), with room left for
-     * the users' kernels.
-     */
-    static final Sizes NODE = new Sizes("10", "50m", "256Mi", "150m", "384Mi");
-
-    long cpuMillis() {
-      return dev.kernelpool.core.resource.Quantity.parseMilli(cpu);
-    }
-
-    long bigCpuMillis() {
-      return dev.kernelpool.core.resource.Quantity.parseMilli(bigCpu);
-    }
-  }
+  private static KubernetesGateway gateway;
   private static Sidecar sidecar;
   private static EnterpriseGatewayRunner eg;
   private static EnterpriseGatewayClient client;
@@ -100,108 +70,23 @@ abstract class KubernetesGatewaySuite {
 
   /** Starts EG and the sidecar on {@link #cluster}, whose kubelet runs {@link #kernels}. */
   static void start(Path home, Path kubeconfig) throws Exception {
-    cluster.ops().namespace(NS, Map.of());
-    cluster.ops().quota(NS, "compute", Map.of("requests.cpu", sizes.quotaCpu(), "requests.memory", "400Gi", "pods", "1000"));
-    // The documented LimitRange, without which EG's cold pods fail the quota's admission.
-    V1LimitRange limitRange = Yaml.loadAs(EXAMPLES.resolve("kubernetes/limitrange.yaml").toFile(), V1LimitRange.class);
-    limitRange.getMetadata().setNamespace(NS);
-    limitRange.getSpec().getLimits().get(0).setDefaultRequest(Map.of(
-        "cpu", io.kubernetes.client.custom.Quantity.fromString(sizes.cpu()),
-        "memory", io.kubernetes.client.custom.Quantity.fromString(sizes.memory())));
-    cluster.ops().core().createNamespacedLimitRange(NS, limitRange).execute();
-    sidecar = Sidecar.start(SidecarConfig.parseYaml(documentedSidecarConfig()), Clock.systemUTC());
-    writeKernelspec(home);
-    // EG's Kubernetes proxy loads the in-cluster configuration when imported: outside a cluster,
-    // run EG with the kubeconfig instead (../shared/vendor/README.md).
-    Path runner = dir.resolve("eg_outside_cluster.py");
-    Files.writeString(runner, String.join("\n",
-        "import runpy, sys",
-        "from kubernetes import config",
-        "config.load_incluster_config = lambda *args, **kwargs: config.load_kube_config()",
-        "sys.argv[0] = 'enterprise_gateway'",
-        "runpy.run_module('enterprise_gateway', run_name='__main__', alter_sys=True)", ""));
-    Map<String, String> egEnv = new java.util.HashMap<>(Map.of(
-        "KUBECONFIG", kubeconfig.toString(),
-        "EG_INHERITED_ENVS", "KUBECONFIG",
-        "EG_NAMESPACE", TestCluster.POOL_NAMESPACE,
-        "EG_POLL_INTERVAL", "0.1",
-        "PYTHONPATH", PluginInstall.into(dir).toString()));
-    if (node != null) {
-      egEnv.put("EG_RESPONSE_IP", node.gateway()); // where EG's kernel pods report: the only address pods reach
-    }
-    eg = EnterpriseGatewayRunner.start(home, dir, dir, egEnv, List.of(runner.toString()));
-    client = eg.client();
-  }
-
-  /** The sidecar.yaml of examples/kubernetes/sidecar-config.yaml, with this test's addresses. */
-  private static String documentedSidecarConfig() throws Exception {
-    JsonNode configMap = YAML.readTree(Files.readString(EXAMPLES.resolve("kubernetes/sidecar-config.yaml")).split("\n---\n")[0]);
-    ObjectNode config = (ObjectNode) YAML.readTree(configMap.path("data").path("sidecar.yaml").asText());
-    config.remove("tokenFile");
-    config.putObject("http").put("host", "127.0.0.1").put("port", 0);
-    config.putObject("responseListener").put("host", node == null ? "127.0.0.1" : node.gateway()).put("port", 0);
-    for (JsonNode spec : config.path("kernelspecs")) {
-      ((ObjectNode) spec).put("image", image());
-      ((ObjectNode) spec.path("resources")).put("cpu", sizes.cpu()).put("memory", sizes.memory());
-    }
-    config.putObject("local").put("workDir", dir.resolve("sidecar").toString());
-    ObjectNode kubernetes = (ObjectNode) config.path("kubernetes");
-    JsonNode connection = YAML.readTree("{" + cluster.sidecarConnection() + "}");
-    connection.properties().forEach(e -> kubernetes.set(e.getKey(), e.getValue()));
-    // the sidecar's own namespace, where the shipped RBAC's Role is bound on the real server
-    kubernetes.put("identity", "replica-0")
-        .put("leaseNamespace", TestCluster.POOL_NAMESPACE).put("leaseDuration", "3s").put("renewDeadline", "2s")
-        .put("retryPeriod", "300ms").put("resync", "2s").put("debounce", "50ms");
-    return YAML.writeValueAsString(config);
-  }
-
-  private static void writeKernelspec(Path home) throws Exception {
-    Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
-    Path egScripts = home.resolve("enterprise_gateway-3.3.0/etc/kernel-launchers/kubernetes/scripts");
-    for (String pooled : List.of(POOLED, PLUGIN)) {
-      // As each of EG's kernelspecs, a pooled one carries its own copy of EG's launcher and pod
-      // template: EG's launcher names the kernelspec (KERNEL_NAME) after the folder it sits in.
-      Path target = Files.createDirectories(dir.resolve("kernels").resolve(pooled).resolve("scripts"));
-      Files.copy(egScripts.resolve("launch_kubernetes.py"), target.resolve("launch_kubernetes.py"));
-      Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), target.resolve("kernel-pod.yaml.j2"));
-      Path launcher = target.resolve("launch_kubernetes.py");
-      String spec = Files.readString(EXAMPLES.resolve("kernelspecs").resolve(pooled).resolve("kernel.json"))
-          .replace("http://127.0.0.1:8765", sidecar.url())
-          .replace("/var/run/kernel-pool/token", sidecar.tokenFile().toString())
-          .replace("/usr/local/share/kernel-pool/kernel-pool-launch.py", script.toString())
-          .replace("/usr/local/share/jupyter/kernels/" + pooled + "/scripts/launch_kubernetes.py", launcher.toString())
-          .replace("elyra/kernel-py:3.2.3", image())
-          .replace("\"python3\", \"-I\"", "\"/usr/bin/python3\", \"-I\"")
-          .replace("\"python\", ", "\"/usr/bin/python3\", ");
-      Files.writeString(target.getParent().resolve("kernel.json"), spec);
-    }
-    // EG's own kernelspec, as EG ships it (paths adapted): a kernelspec without a pool.
-    Path own = Files.createDirectories(dir.resolve("kernels").resolve(UNPOOLED).resolve("scripts"));
-    Files.copy(egScripts.resolve("launch_kubernetes.py"), own.resolve("launch_kubernetes.py"));
-    Files.copy(egScripts.resolve("kernel-pod.yaml.j2"), own.resolve("kernel-pod.yaml.j2"));
-    Files.writeString(own.getParent().resolve("kernel.json"),
-        Files.readString(home.resolve("enterprise_gateway-3.3.0/etc/kernelspecs").resolve(UNPOOLED).resolve("kernel.json"))
-            // the interpreter of argv only: "language": "python" stays (EG's bootstrap in the kernel image reads it)
-            .replace("\"argv\": [\n    \"python\",", "\"argv\": [\n    \"/usr/bin/python3\",")
-            .replace("elyra/kernel-py:VERSION", image())
-            .replace("/usr/local/share/jupyter/kernels/" + UNPOOLED + "/scripts/launch_kubernetes.py", own.resolve("launch_kubernetes.py").toString()));
+    KubernetesGateway.namespace(cluster, sizes);
+    gateway = KubernetesGateway.start(home, dir, cluster, node, kubeconfig, KubernetesGateway.Options.of(sizes, node));
+    sidecar = gateway.sidecar();
+    eg = gateway.eg();
+    client = gateway.client();
   }
 
   @AfterAll
   static void stop() throws Exception {
     try {
-      Closing.all(eg, sidecar, cluster, kernels == null ? null : kernels::stopAll);
+      Closing.all(gateway, cluster, kernels == null ? null : kernels::stopAll);
     } finally {
       // the next class of this suite in the JVM starts from the defaults
       kernels = null;
       node = null;
       sizes = Sizes.DOCUMENTED;
     }
-  }
-
-  /** The kernel image of both kernelspecs: EG's documented one, or the one on the real node. */
-  private static String image() {
-    return node == null ? "elyra/kernel-py:3.2.3" : node.kernelImage();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.eg;
 
+import dev.kernelpool.bridge.eg.KubernetesGateway.Sizes;
 import dev.kernelpool.k8s.testing.RealTestCluster;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -241,6 +241,54 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     assertThat(sidecar.registry().all()).isEmpty();
   }
 
+  /**
+   * The kubelet stops (a crash, an upgrade) under a live pool. The node's controller would mark the
+   * node's Ready condition Unknown and its pods not ready 40 s after the last status (the control
+   * plane here runs no node-lifecycle controller: the test makes those two writes as it does). While
+   * so, the node's warm kernels still answer, but none is handed out: the node's pods would be
+   * evicted if it stayed away. The kubelet started again, it posts the node Ready and its pods ready,
+   * and the same kernels, never replaced, are handed out again.
+   */
+  @Test
+  void whileItsKubeletIsDownAndItsNodeNotReadyNoKernelOfTheNodeIsHandedOutAndAfterTheKubeletsRestartTheSameOnesAre()
+      throws Exception {
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    String warm = sidecar.registry().all().get(0).id();
+    node.stopKubelet();
+    try {
+      markNotReadyAsTheNodeControllerWould();
+      await().atMost(WAIT).until(() -> sidecar.registry().get(warm).isEmpty());
+      SidecarFixture.Answer miss = SidecarFixture.claim(sidecar, eg, "while-not-ready", Map.of("KERNEL_NAMESPACE", ns));
+      assertThat(miss.body().path("reason").asText()).as("%s", miss.body()).isEqualTo("no_warm_kernel");
+      assertThat(ops.core().readNamespacedPod(warm, ns).execute().getMetadata().getDeletionTimestamp())
+          .as("kept: a kubelet's restart is not the end of its node's kernels").isNull();
+    } finally {
+      node.startKubelet();
+    }
+    await().atMost(Duration.ofSeconds(90)).until(() -> sidecar.registry().get(warm).map(k -> k.state() == MemberState.WARM).orElse(false));
+    // wait for every pod the pool started meanwhile to be warm, so the claim below has a warm choice only
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.STARTING) == 0);
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "after-restart", Map.of("KERNEL_NAMESPACE", ns));
+    assertThat(hit.status()).as("%s", hit.body()).isEqualTo(200);
+    assertThat(ops.core().readNamespacedPod(warm, ns).execute().getStatus().getPhase()).isEqualTo("Running");
+    SidecarFixture.shutdown(eg.await("after-restart", Duration.ofSeconds(30)));
+  }
+
+  /** What kube-controller-manager's node-lifecycle controller writes when a node stops posting its status. */
+  private void markNotReadyAsTheNodeControllerWould() throws ApiException {
+    io.kubernetes.client.openapi.models.V1Node n = ops.core().readNode(node.name()).execute();
+    n.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> c.status("Unknown")
+        .reason("NodeStatusUnknown").message("Kubelet stopped posting node status."));
+    ops.core().replaceNodeStatus(node.name(), n).execute();
+    for (V1Pod p : ops.pods(ns, "")) {
+      if (node.name().equals(p.getSpec().getNodeName()) && p.getStatus().getConditions() != null) {
+        p.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> c.status("False"));
+        ops.core().replaceNamespacedPodStatus(p.getMetadata().getName(), ns, p).execute();
+      }
+    }
+  }
+
   /** As EG deletes kernel pods: at once, so the node's room is not held for each pod's grace period. */
   @Override
   void removeNamespace() throws ApiException {

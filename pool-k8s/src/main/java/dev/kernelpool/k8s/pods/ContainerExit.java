@@ -15,13 +15,21 @@ import java.util.List;
 public final class ContainerExit {
   private ContainerExit() {}
 
-  /** {@code "OOMKilled, exit 0"} (one entry per terminated container, by name if several), or "". */
+  /**
+   * {@code "OOMKilled, exit 0"} (one entry per terminated container, by name if several), after the
+   * pod's own reason where the kubelet gave one ({@code Evicted: The node was low on resource:
+   * memory.}), or "".
+   */
   public static String describe(V1Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+    if (pod.getStatus() == null) {
       return "";
     }
-    List<V1ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
     List<String> parts = new ArrayList<>();
+    if (pod.getStatus().getReason() != null) {
+      String message = pod.getStatus().getMessage();
+      parts.add(pod.getStatus().getReason() + (message == null || message.isBlank() ? "" : ": " + message.strip()));
+    }
+    List<V1ContainerStatus> statuses = pod.getStatus().getContainerStatuses() == null ? List.of() : pod.getStatus().getContainerStatuses();
     for (V1ContainerStatus c : statuses) {
       V1ContainerStateTerminated t = c.getState() == null ? null : c.getState().getTerminated();
       if (t != null) {

@@ -27,6 +27,10 @@ class ContainerExitTest {
     assertThat(ContainerExit.describe(pod(ended("kernel", "Error", 1),
         new V1ContainerStatus().name("side").state(new V1ContainerState().running(new V1ContainerStateRunning())))))
         .as("several containers: each ended one by name").isEqualTo("kernel: Error, exit 1");
+    V1Pod evicted = pod(ended("kernel", "Error", 137));
+    evicted.getStatus().phase("Failed").reason("Evicted").message("The node was low on resource: memory. ");
+    assertThat(ContainerExit.describe(evicted)).as("the kubelet's eviction names the pod")
+        .isEqualTo("Evicted: The node was low on resource: memory.; Error, exit 137");
     assertThat(ContainerExit.describe(new V1Pod())).isEmpty();
   }
 }

@@ -119,6 +119,124 @@ public final class RealNode implements AutoCloseable {
     return Scripts.run(home, command, Map.of(), 120);
   }
 
+  /** The kubelet's command line and environment while it is stopped ({@link #stopKubelet()}), to start it again as it was. */
+  private List<String> stoppedKubelet = List.of();
+  private Map<String, String> stoppedKubeletEnv = Map.of();
+
+  /**
+   * Stops the kubelet (SIGTERM, as a crash or an upgrade would end it) and leaves every container
+   * running: containerd and the pods' network stay. The node's status is no longer posted.
+   */
+  public void stopKubelet() throws IOException, InterruptedException {
+    Path pidFile = dir().resolve("pids/kubelet.pid");
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    ProcessHandle kubelet = ProcessHandle.of(pid).orElseThrow(() -> new IOException("the kubelet (pid " + pid + ") is not running"));
+    stoppedKubelet = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).split("\0"));
+    Map<String, String> environment = new java.util.HashMap<>();
+    for (String e : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8).split("\0")) {
+      int eq = e.indexOf('=');
+      if (eq > 0) {
+        environment.put(e.substring(0, eq), e.substring(eq + 1));
+      }
+    }
+    stoppedKubeletEnv = environment;
+    kubelet.destroy();
+    try {
+      kubelet.onExit().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      kubelet.destroyForcibly();
+    }
+  }
+
+  /** Starts the kubelet {@link #stopKubelet()} stopped, with its command line, environment and log, in a session of its own. */
+  public void startKubelet() throws IOException {
+    if (stoppedKubelet.isEmpty()) {
+      throw new IllegalStateException("the kubelet was not stopped");
+    }
+    List<String> command = new ArrayList<>(List.of("setsid"));
+    command.addAll(stoppedKubelet);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir().resolve("logs/kubelet.log").toFile()));
+    pb.environment().clear();
+    pb.environment().putAll(stoppedKubeletEnv);
+    Process kubelet = pb.start(); // setsid execs the kubelet in place: this is its pid, which stop-node.sh stops
+    Files.writeString(dir().resolve("pids/kubelet.pid"), kubelet.pid() + "\n");
+    stoppedKubelet = List.of();
+  }
+
+  /**
+   * Builds a kernel image like the node's (EG's launcher and bootstrap on Debian's python3 and
+   * ipykernel) with Debian's {@code extraPackages} added, as an OCI archive of
+   * {@code realnode/REPOSITORY:TAG}, cached in {@link #IMAGES}{@code /REPOSITORY-TAG} (rebuilt only
+   * when its inputs change). Two tags of the same packages differ in their layer (file times), so a
+   * node that holds one still has to pull the other in full.
+   */
+  public Path buildKernelImage(String repository, String tag, List<String> extraPackages) throws IOException, InterruptedException {
+    String script = Files.readString(home.resolve("build-images.sh"));
+    java.util.regex.Matcher defaults = java.util.regex.Pattern.compile("KERNEL_PACKAGES=\\$\\{KERNEL_PACKAGES:-([^}]*)}").matcher(script);
+    if (!defaults.find()) {
+      throw new IOException(home.resolve("build-images.sh") + " no longer names its default KERNEL_PACKAGES");
+    }
+    String packages = defaults.group(1) + " " + String.join(" ", extraPackages);
+    String out = Scripts.run(home, List.of(home.resolve("build-images.sh").toString(), IMAGES.resolve(repository + "-" + tag).toString()),
+        Map.of("KERNEL_IMAGE", "realnode/" + repository + ":" + tag, "KERNEL_PACKAGES", packages), 1800).strip();
+    return Path.of(out.substring(out.lastIndexOf(' ') + 1));
+  }
+
+  /** Pushes the OCI archive {@code image} of {@link #buildKernelImage} to the node's registry; the reference a pod names to pull it. */
+  public String push(Path image, String repository, String tag) throws IOException, InterruptedException {
+    String remote = registry() + "/realnode/" + repository + ":" + tag;
+    Scripts.run(home, List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci-archive:" + image + ":" + tag, "docker://" + remote),
+        Map.of(), 600);
+    return remote;
+  }
+
+  /**
+   * Removes image {@code reference} from the node, as if it had never been pulled there: once no
+   * container of it runs any more (it waits up to {@code wait}), its stopped containers, then every
+   * name of it (its tags, the CRI's repo-digest and {@code sha256:<config>} names), synchronously,
+   * so containerd keeps no unpacked layer to reuse. The next pod that names it pulls it in full.
+   *
+   * @return whether the image was on the node
+   */
+  public boolean removeImage(String reference, java.time.Duration wait) throws IOException, InterruptedException {
+    Optional<String> digest = ctr("images", "ls").lines().skip(1).map(l -> l.split("\\s+"))
+        .filter(f -> f.length > 2 && f[0].equals(reference)).map(f -> f[2]).findFirst();
+    if (digest.isEmpty()) {
+      return false;
+    }
+    List<String> names = ctr("images", "ls").lines().skip(1).map(l -> l.split("\\s+"))
+        .filter(f -> f.length > 2 && f[2].equals(digest.get())).map(f -> f[0]).toList();
+    org.awaitility.Awaitility.await(reference + "'s containers stopped").atMost(wait).pollInterval(java.time.Duration.ofMillis(200))
+        .until(() -> !running(containersOf(names, digest.get())));
+    List<String> containers = containersOf(names, digest.get());
+    for (String c : containers) {
+      try {
+        ctr("tasks", "delete", c);
+      } catch (IOException noTask) {
+        // a container whose task the kubelet already removed
+      }
+      ctr("containers", "delete", c);
+    }
+    List<String> rm = new ArrayList<>(List.of("images", "rm", "--sync"));
+    rm.addAll(names);
+    ctr(rm.toArray(String[]::new));
+    if (ctr("images", "ls", "-q").lines().anyMatch(names::contains)) {
+      throw new IOException(reference + " is still on the node");
+    }
+    return true;
+  }
+
+  private List<String> containersOf(List<String> imageNames, String digest) throws IOException, InterruptedException {
+    return ctr("containers", "ls").lines().skip(1).map(l -> l.split("\\s+"))
+        .filter(f -> f.length > 1 && (imageNames.contains(f[1]) || f[1].equals(digest))).map(f -> f[0]).toList();
+  }
+
+  private boolean running(List<String> containers) throws IOException, InterruptedException {
+    return ctr("tasks", "ls").lines().skip(1).map(l -> l.split("\\s+"))
+        .anyMatch(f -> f.length > 2 && containers.contains(f[0]) && f[2].equals("RUNNING"));
+  }
+
   /**
    * The folder of pod {@code uid}'s cgroup in the v1 hierarchy {@code controller} ({@code memory},
    * {@code freezer}, ...), under the node's QoS cgroups; empty if the kubelet made none (yet).
