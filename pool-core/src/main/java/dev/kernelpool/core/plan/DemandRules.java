@@ -33,6 +33,18 @@ public record DemandRules(
     this(horizon, minLaunchesPerHour, minLaunchesPerHour, new PoolSizing.CoverHorizon(), QuietRefill.NONE, false);
   }
 
+  /**
+   * The shaped policy's rules (the simulator's {@code shaped}; the sidecar's default): a profile's
+   * first warm kernel from 0.05 launches an hour (0.005 for a namespace's top profile, so every
+   * namespace in use keeps one), each further kernel while it adds 0.1 warm launches an hour given
+   * a refill of {@code refill}, a 7-minute horizon, profiles under 0.025 launches an hour refilled
+   * 5 minutes after their last launch, equal forecasts ranked by their kernelspec's popularity.
+   */
+  public static DemandRules shaped(Duration refill) {
+    return new DemandRules(Duration.ofMinutes(7), 0.05, 0.005, new PoolSizing.MarginalValue(refill, 0.1),
+        new QuietRefill(Duration.ofMinutes(5), 0.025), true);
+  }
+
   /** The threshold for the profile ranked {@code rank} (0 = top) in its namespace. */
   public double minLaunchesPerHour(int rank) {
     return rank == 0 ? topMinLaunchesPerHour : minLaunchesPerHour;

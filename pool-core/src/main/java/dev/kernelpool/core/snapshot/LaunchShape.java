@@ -137,17 +137,10 @@ public final class LaunchShape {
    * days that started at or after {@code fromMillis} and ended by the start of {@code nowMillis}'s day.
    */
   public static LaunchShape count(Map<PoolProfile, LaunchSeries> series, long fromMillis, long nowMillis) {
-    long earliest = Long.MAX_VALUE;
-    for (LaunchSeries s : series.values()) {
-      int i = s.indexAtOrAfter(fromMillis, 0);
-      if (i < s.size()) {
-        earliest = Math.min(earliest, s.epochMilliAt(i));
-      }
-    }
-    if (earliest == Long.MAX_VALUE) {
+    long firstDay = firstDay(series, fromMillis);
+    if (firstDay == Long.MAX_VALUE) {
       return NONE;
     }
-    long firstDay = Math.max(Math.floorDiv(fromMillis + DAY - 1, DAY) * DAY, firstCompleteDay(earliest));
     long today = Math.floorDiv(nowMillis, DAY) * DAY;
     Map<Long, long[]> byDay = new HashMap<>();
     for (LaunchSeries s : series.values()) {
@@ -158,6 +151,30 @@ public final class LaunchShape {
       }
     }
     return ofDays(byDay::get, firstDay, today);
+  }
+
+  /**
+   * What {@link #count} gives, from launches already counted per day ({@code slotsOfDay}: every
+   * launch of {@code series} by its day's slots, kept as they are recorded): only the first complete
+   * day is looked up in {@code series} (one search per profile), not every launch. Today's launches
+   * are all those counted for today.
+   */
+  public static LaunchShape ofCountedDays(Map<PoolProfile, LaunchSeries> series, LongFunction<long[]> slotsOfDay, long fromMillis,
+      long nowMillis) {
+    long firstDay = firstDay(series, fromMillis);
+    return firstDay == Long.MAX_VALUE ? NONE : ofDays(slotsOfDay, firstDay, Math.floorDiv(nowMillis, DAY) * DAY);
+  }
+
+  /** The first complete day at or after {@code fromMillis} given the earliest launch since then; {@code Long.MAX_VALUE} if none. */
+  private static long firstDay(Map<PoolProfile, LaunchSeries> series, long fromMillis) {
+    long earliest = Long.MAX_VALUE;
+    for (LaunchSeries s : series.values()) {
+      int i = s.indexAtOrAfter(fromMillis, 0);
+      if (i < s.size()) {
+        earliest = Math.min(earliest, s.epochMilliAt(i));
+      }
+    }
+    return earliest == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(Math.floorDiv(fromMillis + DAY - 1, DAY) * DAY, firstCompleteDay(earliest));
   }
 
   /**

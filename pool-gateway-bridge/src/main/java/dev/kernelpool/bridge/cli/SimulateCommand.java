@@ -86,7 +86,7 @@ final class SimulateCommand implements Callable<Integer> {
   int warmupDays;
 
   @Option(names = "--config", paramLabel = "SIDECAR.yaml",
-      description = "Also simulate the policy a sidecar configuration runs, as policy 'config'.")
+      description = "Also simulate the policy a sidecar configuration runs, as policy 'config(FORECASTER)'.")
   Path config;
 
   @Override
@@ -116,7 +116,9 @@ final class SimulateCommand implements Callable<Integer> {
       if (config != null) {
         SidecarConfig c = SidecarConfig.read(config);
         // The sidecar plans on every claim and launch report, and on its resync timer.
-        chosen.add(new PlannerPolicy("config", c.policy(), c.demandForecaster(), Optional.of(c.planningPeriod()), true));
+        // named after its forecaster, which picks the other keys' defaults: config(shaped) is the default policy
+        chosen.add(new PlannerPolicy("config(" + c.forecaster() + ")", c.policy(), c.demandForecaster(),
+            Optional.of(c.planningPeriod()), true));
       }
     } catch (TraceFormatException | IllegalArgumentException | ConfigException e) {
       System.err.println("kernel-pool simulate: " + e.getMessage());

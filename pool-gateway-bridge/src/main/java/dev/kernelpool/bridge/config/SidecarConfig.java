@@ -11,6 +11,7 @@ import dev.kernelpool.core.evict.LifecycleRules;
 import dev.kernelpool.core.forecast.DemandForecaster;
 import dev.kernelpool.core.forecast.Forecasters;
 import dev.kernelpool.core.forecast.LaunchFrequencyForecaster;
+import dev.kernelpool.core.forecast.ShapedForecaster;
 import dev.kernelpool.core.plan.BurstRule;
 import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolSizing;
@@ -44,7 +45,7 @@ import java.util.OptionalLong;
  * @param historyFile where the local backend keeps its launch history across restarts; empty: in
  *     memory only ({@code local.history: off})
  * @param forecastLookback the trailing window of the launch-frequency forecaster
- * @param forecaster the demand forecaster's name: {@code frequency} (the talk's), {@code seasonal} or {@code combined}
+ * @param forecaster the demand forecaster's name: {@code shaped} (the default), {@code frequency} (the talk's), {@code seasonal} or {@code combined}
  */
 public record SidecarConfig(
     String httpHost,
@@ -239,6 +240,8 @@ public record SidecarConfig(
         specs.replaceAll(t -> t.withEgContainerDefaults(kubernetes.kernelServiceAccount()));
       }
       Path workDir = Path.of(local.string("workDir", System.getProperty("java.io.tmpdir") + "/kernel-pool"));
+      // the measured best policy unless the configuration names another (docs/simulator.md)
+      String forecasterName = forecaster(root.child("policy").string("forecaster", ShapedForecaster.NAME));
       return new SidecarConfig(
           http.string("host", "127.0.0.1"),
           http.integer("port", 8765, 0, 65535),
@@ -255,9 +258,9 @@ public record SidecarConfig(
           local.string("namespace", "local"),
           local.string("bindIp", "127.0.0.1"),
           portRange(local.string("portRange", "0..0")),
-          policy(root.child("policy"), rules).withBurst(burst(root.child("policy").child(BURST_SECTION), kubernetes.maxStarting())),
+          policy(root.child("policy"), rules, forecasterName).withBurst(burst(root.child("policy").child(BURST_SECTION), kubernetes.maxStarting())),
           root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
-          forecaster(root.child("policy").string("forecaster", LaunchFrequencyForecaster.NAME)),
+          forecasterName,
           specs,
           new PoolController.Settings(
               controller.duration("resync", Duration.ofSeconds(30)),
@@ -287,17 +290,28 @@ public record SidecarConfig(
     return name;
   }
 
-  private static DemandRules demand(ConfigNode p) {
-    double min = p.decimal("minLaunchesPerHour", 0);
-    String sizing = p.string("sizing", "horizon");
+  /**
+   * The demand rules, whose defaults follow the forecaster: the shaped policy's
+   * ({@link DemandRules#shaped}) with {@code shaped}, the default; the talk's with the others, so
+   * {@code policy.forecaster: frequency} alone is the talk's policy.
+   */
+  private static DemandRules demand(ConfigNode p, String forecaster) {
+    Duration refill = p.duration("refill", Duration.ofSeconds(90));
+    boolean shaped = forecaster.equals(ShapedForecaster.NAME);
+    DemandRules defaults = shaped ? DemandRules.shaped(refill) : DemandRules.DEFAULTS;
+    double min = p.decimal("minLaunchesPerHour", defaults.minLaunchesPerHour());
+    String sizing = p.string("sizing", defaults.sizing() instanceof PoolSizing.MarginalValue ? "marginal" : "horizon");
+    double hits = defaults.sizing() instanceof PoolSizing.MarginalValue m ? m.minHitsPerIdleHour() : 3;
     PoolSizing rule = switch (sizing) {
       case "horizon" -> new PoolSizing.CoverHorizon();
-      case "marginal" -> new PoolSizing.MarginalValue(p.duration("refill", Duration.ofSeconds(90)), p.decimal("minHitsPerIdleHour", 3));
+      case "marginal" -> new PoolSizing.MarginalValue(refill, p.decimal("minHitsPerIdleHour", hits));
       default -> throw new ConfigException("policy.sizing: must be horizon or marginal, got '" + sizing + "'");
     };
-    QuietRefill quiet = new QuietRefill(p.duration("quietRefillDelay", Duration.ZERO), p.decimal("quietLaunchesPerHour", 0));
-    return new DemandRules(p.duration("horizon", Duration.ofMinutes(15)), min, p.decimal("topMinLaunchesPerHour", min), rule, quiet,
-        p.bool("popularTiesFirst", false));
+    QuietRefill quiet = new QuietRefill(p.duration("quietRefillDelay", defaults.quietRefill().delay()),
+        p.decimal("quietLaunchesPerHour", defaults.quietRefill().belowLaunchesPerHour()));
+    return new DemandRules(p.duration("horizon", defaults.horizon()), min,
+        p.decimal("topMinLaunchesPerHour", shaped ? defaults.topMinLaunchesPerHour() : min), rule, quiet,
+        p.bool("popularTiesFirst", defaults.popularTiesFirst()));
   }
 
   /** policy.burst: off unless enabled; maxStarting defaults to the Kubernetes backend's. */
@@ -314,7 +328,7 @@ public record SidecarConfig(
         b.integer("days", d.days(), 1, 60));
   }
 
-  private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules) {
+  private static PoolPolicy policy(ConfigNode p, List<ProfileRule> rules, String forecaster) {
     String[] policyKeys = Arrays.copyOf(POLICY, POLICY.length + 1);
     policyKeys[POLICY.length] = BURST_SECTION;
     p.allowOnly(policyKeys);
@@ -332,7 +346,7 @@ public record SidecarConfig(
             p.duration("launchWindow", Duration.ofDays(7)),
             p.integer("minRecentLaunches", 1, 0, Integer.MAX_VALUE)),
         new LifecycleRules(p.duration("memberTtl", Duration.ofHours(4)), p.duration("startTimeout", Duration.ofMinutes(2))),
-        demand(p),
+        demand(p, forecaster),
         new SmallQuotaRule(p.bool("smallQuota", true), p.decimal("smallQuotaMinLaunchesPerHour", 1.0)),
         p.has("initialFootprint") ? new FootprintRule(Resources.parse(p.quantities("initialFootprint"))) : FootprintRule.DEFAULTS,
         rules,

@@ -60,7 +60,7 @@ class SimulationCommandsTest {
     assertThat(sim.code()).as(sim.err()).isZero();
     JsonNode policies = new ObjectMapper().readTree(sim.out()).path("policies");
     assertThat(policies).hasSize(3);
-    assertThat(policies.get(2).path("policy").asText()).isEqualTo("config");
+    assertThat(policies.get(2).path("policy").asText()).isEqualTo("config(seasonal)");
     assertThat(policies.get(2).path("hit_rate").asDouble()).isPositive();
     assertThat(policies.get(2).path("quota_violations").asLong()).isZero();
     assertThat(Files.readString(report)).contains("adaptive").contains("config");

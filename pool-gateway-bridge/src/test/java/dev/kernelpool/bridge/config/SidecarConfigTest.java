@@ -3,6 +3,7 @@ package dev.kernelpool.bridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kernelpool.core.plan.DemandRules;
 import dev.kernelpool.core.plan.PoolSizing;
 import dev.kernelpool.core.sim.policy.Policies;
 import java.nio.file.Path;
@@ -82,8 +83,26 @@ class SidecarConfigTest {
 
     assertThat(c.forecaster()).isEqualTo("combined");
     assertThat(c.policy().demand()).isEqualTo(Policies.adaptiveDemand(Duration.ofSeconds(90)));
-    assertThat(SidecarConfig.defaults().policy().demand().sizing()).isInstanceOf(PoolSizing.CoverHorizon.class);
-    assertThat(SidecarConfig.defaults().forecaster()).isEqualTo("frequency");
+  }
+
+  @Test
+  void aConfigurationThatNamesNoPolicyRunsTheShapedPolicyAndTheTalksIsOneLineAway() {
+    SidecarConfig defaults = SidecarConfig.defaults();
+    assertThat(defaults.forecaster()).isEqualTo("shaped");
+    assertThat(defaults.policy().demand()).as("the simulator's shaped: sizing, horizon and prices")
+        .isEqualTo(DemandRules.shaped(Duration.ofSeconds(90)));
+    assertThat(defaults.policy().smallQuota().enabled()).isTrue();
+    assertThat(SidecarConfig.parseYaml("policy: {refill: 3m}").policy().demand())
+        .isEqualTo(DemandRules.shaped(Duration.ofMinutes(3)));
+
+    SidecarConfig talks = SidecarConfig.parseYaml("policy: {forecaster: frequency}");
+    assertThat(talks.policy().demand()).as("the talk's: cover the horizon's launches, 15 minutes").isEqualTo(DemandRules.DEFAULTS);
+    assertThat(talks.policy().demand().sizing()).isInstanceOf(PoolSizing.CoverHorizon.class);
+
+    SidecarConfig overridden = SidecarConfig.parseYaml("policy: {horizon: 20m, minHitsPerIdleHour: 2}");
+    assertThat(overridden.policy().demand().horizon()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(((PoolSizing.MarginalValue) overridden.policy().demand().sizing()).minHitsPerIdleHour()).isEqualTo(2);
+    assertThat(overridden.policy().demand().topMinLaunchesPerHour()).as("the rest stays shaped's").isEqualTo(0.005);
   }
 
   @Test

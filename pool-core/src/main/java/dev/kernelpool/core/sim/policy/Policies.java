@@ -89,9 +89,7 @@ public final class Policies {
    * (diurnal, weekly); see docs/simulator.md for where it pays more than adaptive.
    */
   public static SimPolicy shaped(SimSettings settings) {
-    PoolPolicy policy = adaptivePolicy(settings)
-        .withDemand(new DemandRules(Duration.ofMinutes(7), 0.05, 0.005, new PoolSizing.MarginalValue(settings.coldStart(), 0.1),
-            new QuietRefill(Duration.ofMinutes(5), 0.025), true));
+    PoolPolicy policy = adaptivePolicy(settings).withDemand(DemandRules.shaped(settings.coldStart()));
     return reactive("shaped", policy, ShapedForecaster.defaults());
   }
 
