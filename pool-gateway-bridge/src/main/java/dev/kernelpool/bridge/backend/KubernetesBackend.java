@@ -73,7 +73,7 @@ public final class KubernetesBackend implements KernelBackend {
 
   @Override
   public boolean knowsNamespace(String namespace) {
-    return pool.cache().namespaces().stream().anyMatch(ns -> namespace.equals(ns.getMetadata().getName()));
+    return pool.cache().hasNamespace(namespace);
   }
 
   @Override

@@ -113,9 +113,10 @@ public final class LocalBackend implements KernelBackend {
     Map<String, String> env = builder.environment();
     Map<String, String> inherited = Map.copyOf(env);
     env.clear();
-    env.put("PATH", SAFE_PATH);
-    for (String name : List.of("LANG", "HOME", "USER", "LOGNAME")) {
-      if (inherited.containsKey(name)) {
+    for (String name : START_ENVIRONMENT) {
+      if (name.equals("PATH")) {
+        env.put(name, SAFE_PATH); // never the sidecar's own
+      } else if (inherited.containsKey(name)) {
         env.put(name, inherited.get(name));
       }
     }

@@ -85,11 +85,10 @@ public final class ClaimService {
     if (!inFlight.add(request.kernelId())) {
       return duplicate(request, "a claim for this kernel id is already in progress");
     }
-    if (backend.serves(request.kernelId())) {
-      inFlight.remove(request.kernelId());
-      return duplicate(request, "a kernel handed out for this kernel id still runs");
-    }
     try {
+      if (backend.serves(request.kernelId())) {
+        return duplicate(request, "a kernel handed out for this kernel id still runs");
+      }
       return claimOnce(request);
     } finally {
       inFlight.remove(request.kernelId());

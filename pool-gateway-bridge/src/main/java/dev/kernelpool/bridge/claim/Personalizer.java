@@ -161,12 +161,6 @@ public final class Personalizer {
     check(result);
   }
 
-  /** Runs the personalization and waits for it. */
-  public void apply(KernelClient client, Personalization personalization, Duration timeout)
-      throws PersonalizationException {
-    confirm(send(client, personalization), timeout);
-  }
-
   private static void check(ExecuteResult result) throws PersonalizationException {
     if (!result.isOk()) {
       throw new PersonalizationException(

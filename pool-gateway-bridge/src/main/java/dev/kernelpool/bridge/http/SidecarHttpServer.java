@@ -173,10 +173,7 @@ public final class SidecarHttpServer implements AutoCloseable {
   private void reject(HttpExchange ex, int status, String reason, String message) throws IOException {
     metrics.requestRejected(reason);
     metrics.fallback(reason);
-    LogBudget.Grant grant = rejections.take();
-    if (grant.allowed()) {
-      LOG.warn("claim request from {} rejected: {} ({}){}", ex.getRemoteAddress(), reason, message, grant.note());
-    }
+    rejections.warn(LOG, "claim request from {} rejected: {} ({})", ex.getRemoteAddress(), reason, message);
     send(ex, status, error("error", reason, message));
   }
 

@@ -168,10 +168,7 @@ public final class ResponseListener implements AutoCloseable {
       try {
         handlers.execute(() -> serve(socket));
       } catch (RejectedExecutionException e) {
-        LogBudget.Grant grant = rejections.take();
-        if (grant.allowed()) {
-          LOG.warn("response listener overloaded, dropped connection from {}{}", socket.getRemoteSocketAddress(), grant.note());
-        }
+        rejections.warn(LOG, "response listener overloaded, dropped connection from {}", socket.getRemoteSocketAddress());
         closeQuietly(socket);
       }
     }
@@ -200,15 +197,9 @@ public final class ResponseListener implements AutoCloseable {
       sink.accept(response);
     } catch (PayloadException e) {
       rejected.get(e.reason()).incrementAndGet();
-      LogBudget.Grant grant = rejections.take();
-      if (grant.allowed()) {
-        LOG.warn("rejected launcher payload from {}: {} ({}){}", from, e.reason(), e.getMessage(), grant.note());
-      }
+      rejections.warn(LOG, "rejected launcher payload from {}: {} ({})", from, e.reason(), e.getMessage());
     } catch (IOException e) {
-      LogBudget.Grant grant = rejections.take();
-      if (grant.allowed()) {
-        LOG.warn("launcher connection from {} failed: {}{}", from, e.getMessage(), grant.note());
-      }
+      rejections.warn(LOG, "launcher connection from {} failed: {}", from, e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("launcher payload from {} could not be handled", from, e);
     }

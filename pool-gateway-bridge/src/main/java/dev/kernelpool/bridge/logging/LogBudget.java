@@ -46,6 +46,19 @@ public final class LogBudget {
     return new Grant(true, left);
   }
 
+  /**
+   * Logs {@code format} (SLF4J's) at WARN if the budget allows, followed by how many similar lines
+   * were left out before it: every budgeted line is written this one way.
+   */
+  public void warn(org.slf4j.Logger log, String format, Object... args) {
+    Grant grant = take();
+    if (grant.allowed()) {
+      Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+      all[args.length] = grant.note();
+      log.warn(format + "{}", all);
+    }
+  }
+
   /** Whether to log, and how many lines of this kind were left out since the last one logged. */
   public record Grant(boolean allowed, long suppressed) {
     static final Grant DENIED = new Grant(false, 0);

@@ -209,6 +209,11 @@ public final class ClusterCache implements AutoCloseable {
     return namespaces.getIndexer().list();
   }
 
+  /** Whether the informer shows namespace {@code name} (terminating or not): one index lookup. */
+  public boolean hasNamespace(String name) {
+    return namespaces.getIndexer().getByKey(name) != null;
+  }
+
   /** Whether the informer shows pod {@code namespace/name} as a proven pool pod: until then, one this replica created is pending. */
   public boolean showsProven(String namespace, String name) {
     return pod(namespace, name).flatMap(this::poolPod).isPresent();
