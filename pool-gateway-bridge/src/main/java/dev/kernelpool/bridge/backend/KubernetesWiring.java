@@ -1,7 +1,6 @@
 package dev.kernelpool.bridge.backend;
 
-import dev.kernelpool.bridge.claim.KernelspecTemplate;
-import dev.kernelpool.bridge.claim.ProfileResolver;
+import dev.kernelpool.bridge.config.KernelspecTemplate;
 import dev.kernelpool.bridge.config.ConfigException;
 import dev.kernelpool.bridge.config.KubernetesConfig;
 import dev.kernelpool.bridge.config.SidecarConfig;
@@ -26,6 +25,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,8 @@ public final class KubernetesWiring {
     return FULL;
   }
 
-  public static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, ProfileResolver resolver,
+  /** @param pooled whether a kernelspec is one the sidecar pools: the launches the pool learns from */
+  public static KubernetesRuntime start(SidecarConfig config, Clock clock, ResponseListener listener, Predicate<String> pooled,
       LaunchRecorder launches, Function<PoolProfile, String> warmup, WarmKernelRegistry registry,
       KernelConnections connections, PoolMetrics metrics, byte[] proofKey) throws IOException {
     KubernetesConfig k = config.kubernetes();
@@ -91,7 +92,7 @@ public final class KubernetesWiring {
             new Reconciler.Settings(k.debounce(), k.resync(), k.historySave(), java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofSeconds(60), k.quotaBackoff(), k.maxStarting())),
         new PodTemplate.Settings(k.pool(), advertise, listener.publicKey(), footprint, base),
-        planner, launches, declared, p -> resolver.template(p.kernelspec()).isPresent(), proofKey, clock);
+        planner, launches, declared, p -> pooled.test(p.kernelspec()), proofKey, clock);
     KubernetesRuntime runtime = new KubernetesRuntime(pool,
         new KubernetesBackend(pool, footprint, k.resizeFallback(), k.claimAnnotations()),
         registry, connections, warmup, metrics, config.controller().readyTimeout(), config.controller().heartbeat());

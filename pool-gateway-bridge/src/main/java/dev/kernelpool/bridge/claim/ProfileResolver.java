@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.claim;
 
+import dev.kernelpool.bridge.config.KernelspecTemplate;
 import dev.kernelpool.core.resource.InvalidQuantityException;
 import dev.kernelpool.core.resource.Quantity;
 import dev.kernelpool.core.resource.Resources;

@@ -1,4 +1,4 @@
-package dev.kernelpool.bridge.claim;
+package dev.kernelpool.bridge.config;
 
 import dev.kernelpool.core.resource.Resources;
 import java.util.List;

@@ -3,8 +3,6 @@ package dev.kernelpool.bridge.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.kernelpool.bridge.claim.KernelspecTemplate;
-import dev.kernelpool.bridge.sidecar.PoolController;
 import dev.kernelpool.core.eligibility.EligibilityRules;
 import dev.kernelpool.core.eligibility.LabelRule;
 import dev.kernelpool.core.evict.LifecycleRules;
@@ -67,7 +65,7 @@ public record SidecarConfig(
     Duration forecastLookback,
     String forecaster,
     List<KernelspecTemplate> kernelspecs,
-    PoolController.Settings controller,
+    ControllerSettings controller,
     Backend backend,
     KubernetesConfig kubernetes) {
 
@@ -262,7 +260,7 @@ public record SidecarConfig(
           root.child("policy").duration("forecastLookback", Duration.ofDays(7)),
           forecasterName,
           specs,
-          new PoolController.Settings(
+          new ControllerSettings(
               controller.duration("resync", Duration.ofSeconds(30)),
               controller.duration("heartbeat", Duration.ofSeconds(10)),
               controller.duration("readyTimeout", Duration.ofSeconds(60))),

@@ -4,6 +4,7 @@ import dev.kernelpool.bridge.backend.BackendException;
 import dev.kernelpool.bridge.backend.KernelBackend;
 import dev.kernelpool.bridge.backend.LaunchHistoryFile;
 import dev.kernelpool.bridge.backend.NamespaceView;
+import dev.kernelpool.bridge.config.ControllerSettings;
 import dev.kernelpool.bridge.kernel.KernelClient;
 import dev.kernelpool.bridge.kernel.KernelTimeoutException;
 import dev.kernelpool.bridge.launcher.LauncherResponse;
@@ -51,15 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class PoolController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PoolController.class);
 
-  /**
-   * @param resync how often to plan without a trigger: the safety net
-   * @param heartbeat how often warm kernels are heartbeat-checked
-   * @param readyTimeout how long a reported kernel may take to answer kernel_info and warm up
-   */
-  public record Settings(Duration resync, Duration heartbeat, Duration readyTimeout) {
-    public static final Settings DEFAULTS =
-        new Settings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60));
-  }
 
   /** How often the launch history is written when it changed (and once more at close). */
   static final Duration HISTORY_SAVE = Duration.ofMinutes(1);
@@ -72,7 +64,7 @@ public final class PoolController implements AutoCloseable {
   private final Function<PoolProfile, String> warmupCode;
   private final PoolMetrics metrics;
   private final Clock clock;
-  private final Settings settings;
+  private final ControllerSettings settings;
   private final Optional<LaunchHistoryFile> history;
   private final ScheduledExecutorService loop;
   private final ExecutorService checks;
@@ -95,7 +87,7 @@ public final class PoolController implements AutoCloseable {
       Function<PoolProfile, String> warmupCode,
       PoolMetrics metrics,
       Clock clock,
-      Settings settings) {
+      ControllerSettings settings) {
     this.history = history;
     this.backend = backend;
     this.registry = registry;

@@ -8,7 +8,7 @@ import dev.kernelpool.bridge.backend.LaunchHistoryFile;
 import dev.kernelpool.bridge.backend.LocalBackend;
 import dev.kernelpool.bridge.backend.PrivateDirectory;
 import dev.kernelpool.bridge.claim.ClaimService;
-import dev.kernelpool.bridge.claim.KernelspecTemplate;
+import dev.kernelpool.bridge.config.KernelspecTemplate;
 import dev.kernelpool.bridge.claim.Personalizer;
 import dev.kernelpool.bridge.claim.ProfileResolver;
 import dev.kernelpool.bridge.config.SidecarConfig;
@@ -92,7 +92,8 @@ public final class Sidecar implements AutoCloseable {
         p -> resolver.template(p.kernelspec()).map(KernelspecTemplate::warmupCode).orElse("");
     try {
       runtime = onKubernetes
-          ? KubernetesWiring.start(config, clock, listener, resolver, launches, warmup, registry, connections, metrics,
+          ? KubernetesWiring.start(config, clock, listener, kernelspec -> resolver.template(kernelspec).isPresent(), launches, warmup,
+              registry, connections, metrics,
               token.getBytes(java.nio.charset.StandardCharsets.UTF_8))
           : local(config, clock, resolver, planner, launches, warmup);
     } catch (IOException | RuntimeException e) {

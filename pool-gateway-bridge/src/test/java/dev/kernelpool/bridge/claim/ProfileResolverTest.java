@@ -1,5 +1,6 @@
 package dev.kernelpool.bridge.claim;
 
+import dev.kernelpool.bridge.config.KernelspecTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
