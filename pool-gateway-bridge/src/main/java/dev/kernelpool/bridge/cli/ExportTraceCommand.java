@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -99,7 +100,15 @@ final class ExportTraceCommand implements Callable<Integer> {
         quotas.merge(q.getMetadata().getNamespace(), QuotaKeys.parse(hard), Resources::minOfMentioned);
       }
     } catch (ApiException e) {
-      System.err.println("kernel-pool export-trace: the API server answered HTTP " + e.getCode() + " " + e.getMessage());
+      if (e.getCode() == 0) {
+        // no answer at all: ApiException's own text is a multi-line dump of an absent response
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        System.err.println("kernel-pool export-trace: cannot reach the API server at " + api.getApiClient().getBasePath() + " ("
+            + Objects.toString(cause.getMessage(), cause.getClass().getSimpleName()) + "): give --api-url, a kubeconfig "
+            + "($KUBECONFIG) or run in the cluster; or --history FILE for a local sidecar's history");
+      } else {
+        System.err.println("kernel-pool export-trace: the API server answered HTTP " + e.getCode() + ": " + e.getResponseBody());
+      }
       return 1;
     }
     return write(launches, quotas);

@@ -35,7 +35,9 @@ final class StatusCommand implements Callable<Integer> {
       }
       pools = new ObjectMapper().readTree(r.body());
     } catch (IOException | IllegalArgumentException e) {
-      System.err.println("kernel-pool status: cannot reach " + url + ": " + e.getMessage());
+      System.err.println("kernel-pool status: cannot reach " + url + ": " + (e instanceof java.net.ConnectException
+          ? "nothing answers there (is the sidecar running? --url names another)"
+          : java.util.Objects.toString(e.getMessage(), e.getClass().getSimpleName())));
       return 1;
     }
     print(pools, System.out);
