@@ -172,6 +172,11 @@ public final class EnterpriseGatewayRunner implements AutoCloseable {
     }
   }
 
+  /** Kills EG at once (SIGKILL), as a crash or the kernel's OOM killer would: its kernels run on. */
+  public void crash() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** Stops EG as an operator does (SIGTERM: it shuts its kernels down), then makes sure. */
   @Override
   public void close() {

@@ -93,6 +93,11 @@ final class SidecarProcess implements AutoCloseable {
    * from the build's wheel onto EG's Python path), and EG started on them.
    */
   EnterpriseGatewayRunner startGateway(Path dir) throws IOException {
+    return startGateway(dir, java.util.Map.of(), java.util.List.of());
+  }
+
+  /** The same, with EG's own settings: {@code env} ({@code EG_*} variables) and {@code options} ({@code --Class.trait=value}). */
+  EnterpriseGatewayRunner startGateway(Path dir, java.util.Map<String, String> env, java.util.List<String> options) throws IOException {
     Path home = EnterpriseGateway.home();
     Path script = dev.kernelpool.bridge.backend.Scripts.extract(dev.kernelpool.bridge.backend.Scripts.LAUNCH_SCRIPT, dir.resolve("scripts"));
     EnterpriseGatewayRunner.writeKernelspecs(dir, home, script, url(), tokenFile(), "2");
@@ -103,9 +108,13 @@ final class SidecarProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
-    return EnterpriseGatewayRunner.start(home, dir, dir, java.util.Map.of("EG_PORT_RANGE", EG_PORTS, "PYTHONPATH", plugin.toString(),
+    java.util.Map<String, String> egEnv = new java.util.HashMap<>(java.util.Map.of("EG_PORT_RANGE", EG_PORTS, "PYTHONPATH", plugin.toString(),
         // EG's kernel logs (distributed mode) in the test's folder, not /tmp
         "EG_KERNEL_LOG_DIR", Files.createDirectories(dir.resolve("kernel-logs")).toString()));
+    egEnv.putAll(env);
+    java.util.List<String> entry = new java.util.ArrayList<>(java.util.List.of("-m", "enterprise_gateway"));
+    entry.addAll(options);
+    return EnterpriseGatewayRunner.start(home, dir, dir, egEnv, entry);
   }
 
   String url() {
