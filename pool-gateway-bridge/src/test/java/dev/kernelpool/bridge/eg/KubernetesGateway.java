@@ -139,6 +139,17 @@ final class KubernetesGateway implements AutoCloseable {
 
   /** (Re)starts EG at {@code pollInterval} (seconds; empty: EG's default), against the same sidecar and kernelspecs. */
   void startEg(String pollInterval) throws Exception {
+    startEg(pollInterval, Map.of());
+  }
+
+  /** Kills EG at once, as a crash would: its kernels' pods run on. */
+  void crashEg() throws InterruptedException {
+    eg.crash();
+    eg = null;
+  }
+
+  /** The same, with EG settings of its own ({@code EG_*} variables). */
+  void startEg(String pollInterval, Map<String, String> env) throws Exception {
     if (eg != null) {
       eg.close();
       eg = null;
@@ -163,6 +174,7 @@ final class KubernetesGateway implements AutoCloseable {
     if (node != null) {
       egEnv.put("EG_RESPONSE_IP", node.gateway()); // where EG's kernel pods report: the only address pods reach
     }
+    egEnv.putAll(env);
     eg = EnterpriseGatewayRunner.start(home, dir, dir, egEnv, List.of(runner.toString()));
   }
 

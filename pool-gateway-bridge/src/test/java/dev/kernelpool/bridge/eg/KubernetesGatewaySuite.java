@@ -243,6 +243,55 @@ abstract class KubernetesGatewaySuite {
     assertThat(client.delete(warm.kernelId())).isEqualTo(204);
   }
 
+  /**
+   * EG with kernel session persistence ({@code EG_AVAILABILITY_MODE=standalone}) is killed while a
+   * warm kernel of the plugin runs; its pod runs on, and the EG started again loads the session (the
+   * plugin's class with EG's own {@code KubernetesProcessProxy} information: the pod's name and
+   * address) and drives the same kernel, its state intact, then deletes its pod.
+   */
+  @Test
+  void aWarmPluginKernelOutlivesEgsCrashAndTheRestartedEgDrivesItFromItsPersistedSession() throws Exception {
+    Map<String, String> persistent = Map.of("EG_AVAILABILITY_MODE", "standalone",
+        "EG_PERSISTENCE_ROOT", Files.createDirectories(dir.resolve("eg-sessions")).toString());
+    restartEg(persistent);
+    try {
+      Started s = client.start(PLUGIN, ALICE);
+      assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
+      if ("kernel-pod.yaml".equals(kernelPods(s.kernelId()).get(0).getMetadata().getLabels().get("source"))) {
+        // the pool had not learned this kernelspec yet: this cold launch teaches it
+        String cold = s.kernelId();
+        assertThat(client.delete(cold)).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(cold).isEmpty());
+        await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(PLUGIN, sizes.cpuMillis()));
+        s = client.start(PLUGIN, ALICE);
+        assertThat(s.status()).isEqualTo(201);
+      }
+      String kernelId = s.kernelId();
+      V1Pod pod = kernelPods(kernelId).get(0);
+      assertThat(pod.getMetadata().getLabels().get("source")).as("a pool pod").isNotEqualTo("kernel-pod.yaml");
+      assertThat(client.run(kernelId, "x = 6 * 7; x")).isEqualTo("42");
+
+      gateway.crashEg();
+      assertThat(kernelPods(kernelId)).as("the pod runs on without EG").singleElement()
+          .satisfies(p -> assertThat(p.getMetadata().getName()).isEqualTo(pod.getMetadata().getName()));
+      restartEg(persistent);
+
+      assertThat(client.status(kernelId)).as("the session was loaded: %s", eg.tail()).isEqualTo(200);
+      assertThat(client.run(kernelId, "x")).as("the same kernel, its state intact").isEqualTo("42");
+      assertThat(client.delete(kernelId)).isEqualTo(204);
+      await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(kernelId).isEmpty());
+    } finally {
+      restartEg(Map.of());
+    }
+  }
+
+  /** EG started again (as the suite starts it, with {@code env} added); the suite's handles follow it. */
+  private static void restartEg(Map<String, String> env) throws Exception {
+    gateway.startEg(KubernetesGateway.Options.of(sizes, node).pollInterval(), env);
+    eg = gateway.eg();
+    client = gateway.client();
+  }
+
   @Test
   void launchesOfAKernelspecWithoutAPoolAreNotLearnedSoNoPodIsKeptWarmThatNoClaimCouldTake() throws Exception {
     Started own = client.start(UNPOOLED, ALICE);
