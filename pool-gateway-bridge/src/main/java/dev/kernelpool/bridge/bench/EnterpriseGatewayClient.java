@@ -41,6 +41,28 @@ public final class EnterpriseGatewayClient {
     }
   }
 
+  /** A launch as the benchmarks time it: start to EG's {@code 201}, and start to the first result, in milliseconds. */
+  public record TimedLaunch(String kernelId, double createdMillis, double firstResultMillis) {}
+
+  /**
+   * Launches {@code kernelspec} and runs {@code 1+1} on it over a new websocket; fails unless EG
+   * answers {@code 201} and the result is 2. The kernel is left running.
+   */
+  public TimedLaunch timedLaunch(String kernelspec, Map<String, String> env) throws Exception {
+    long t0 = System.nanoTime();
+    Started s = start(kernelspec, env);
+    if (s.status() != 201) {
+      throw new IOException("EG answered " + s.status() + " to a launch of " + kernelspec + ": " + s.body());
+    }
+    double created = (System.nanoTime() - t0) / 1e6;
+    String two = run(s.kernelId(), "1+1");
+    double result = (System.nanoTime() - t0) / 1e6;
+    if (!"2".equals(two)) {
+      throw new IOException("1+1 gave " + two);
+    }
+    return new TimedLaunch(s.kernelId(), created, result);
+  }
+
   public Started start(String kernelspec, Map<String, String> env) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("name", kernelspec);
     ObjectNode e = body.putObject("env");

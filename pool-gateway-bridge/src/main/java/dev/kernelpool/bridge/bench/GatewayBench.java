@@ -1,12 +1,11 @@
 package dev.kernelpool.bridge.bench;
 
 import dev.kernelpool.bridge.backend.Scripts;
-import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.TimedLaunch;
 import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.plugin.PluginPackage;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.core.snapshot.MemberState;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,18 +84,10 @@ public final class GatewayBench {
 
   private static void launch(EnterpriseGatewayClient client, String kernelspec, List<Double> created, List<Double> result)
       throws Exception {
-    long t0 = System.nanoTime();
-    Started s = client.start(kernelspec, Map.of("KERNEL_USERNAME", "bench"));
-    if (s.status() != 201) {
-      throw new IOException("EG answered " + s.status() + " to a launch of " + kernelspec + ": " + s.body());
-    }
-    created.add((System.nanoTime() - t0) / 1e6);
-    String two = client.run(s.kernelId(), "1+1");
-    result.add((System.nanoTime() - t0) / 1e6);
-    if (!"2".equals(two)) {
-      throw new IOException("1+1 gave " + two);
-    }
-    client.delete(s.kernelId());
+    TimedLaunch launch = client.timedLaunch(kernelspec, Map.of("KERNEL_USERNAME", "bench"));
+    created.add(launch.createdMillis());
+    result.add(launch.firstResultMillis());
+    client.delete(launch.kernelId());
   }
 
   private static void awaitPool(Sidecar sidecar) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.kernelpool.bridge.eg;
 
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
+import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.TimedLaunch;
 import dev.kernelpool.bridge.bench.Percentiles;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.core.snapshot.MemberState;
@@ -185,18 +186,10 @@ public final class NodeGatewayBench {
 
   /** Start to 201 and start to the first result, in milliseconds; the kernel's id. */
   private String launch(String kernelspec, List<Double> created, List<Double> result) throws Exception {
-    long t0 = System.nanoTime();
-    Started s = client().start(kernelspec, user());
-    if (s.status() != 201) {
-      throw new IOException("EG answered " + s.status() + " to a launch of " + kernelspec + ": " + s.body());
-    }
-    created.add((System.nanoTime() - t0) / 1e6);
-    String two = client().run(s.kernelId(), "1+1");
-    result.add((System.nanoTime() - t0) / 1e6);
-    if (!"2".equals(two)) {
-      throw new IOException("1+1 gave " + two);
-    }
-    return s.kernelId();
+    TimedLaunch launch = client().timedLaunch(kernelspec, user());
+    created.add(launch.createdMillis());
+    result.add(launch.firstResultMillis());
+    return launch.kernelId();
   }
 
   /** Until both pooled kernelspecs have a warm kernel and no pool pod is starting (a refill would share the two cores). */

@@ -200,13 +200,13 @@ public final class RealNode implements AutoCloseable {
    * @return whether the image was on the node
    */
   public boolean removeImage(String reference, java.time.Duration wait) throws IOException, InterruptedException {
-    Optional<String> digest = ctr("images", "ls").lines().skip(1).map(l -> l.split("\\s+"))
-        .filter(f -> f.length > 2 && f[0].equals(reference)).map(f -> f[2]).findFirst();
+    // rows of REF TYPE DIGEST ...: the reference's manifest digest, then every name with that digest
+    List<String[]> images = ctr("images", "ls").lines().skip(1).map(l -> l.split("\\s+")).filter(f -> f.length > 2).toList();
+    Optional<String> digest = images.stream().filter(f -> f[0].equals(reference)).map(f -> f[2]).findFirst();
     if (digest.isEmpty()) {
       return false;
     }
-    List<String> names = ctr("images", "ls").lines().skip(1).map(l -> l.split("\\s+"))
-        .filter(f -> f.length > 2 && f[2].equals(digest.get())).map(f -> f[0]).toList();
+    List<String> names = images.stream().filter(f -> f[2].equals(digest.get())).map(f -> f[0]).toList();
     org.awaitility.Awaitility.await(reference + "'s containers stopped").atMost(wait).pollInterval(java.time.Duration.ofMillis(200))
         .until(() -> !running(containersOf(names, digest.get())));
     List<String> containers = containersOf(names, digest.get());
