@@ -253,17 +253,22 @@ abstract class KubernetesGatewaySuite {
   void aWarmPluginKernelOutlivesEgsCrashAndTheRestartedEgDrivesItFromItsPersistedSession() throws Exception {
     Map<String, String> persistent = Map.of("EG_AVAILABILITY_MODE", "standalone",
         "EG_PERSISTENCE_ROOT", Files.createDirectories(dir.resolve("eg-sessions")).toString());
+    // a profile of this test's own (the memory of the launch with its own resources, the usual cpu),
+    // so the pool it teaches serves no other test's first launch, which must be cold
+    Map<String, String> alice = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS, "KERNEL_MEMORY", sizes.bigMemory());
     restartEg(persistent);
     try {
-      Started s = client.start(PLUGIN, ALICE);
+      Started s = client.start(PLUGIN, alice);
       assertThat(s.status()).as("EG: %s\n%s", s.body(), eg.tail()).isEqualTo(201);
       if ("kernel-pod.yaml".equals(kernelPods(s.kernelId()).get(0).getMetadata().getLabels().get("source"))) {
-        // the pool had not learned this kernelspec yet: this cold launch teaches it
+        // the pool had not learned this profile yet (a rerun in the same cluster may find it): this cold launch teaches it
         String cold = s.kernelId();
         assertThat(client.delete(cold)).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(cold).isEmpty());
-        await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(PLUGIN, sizes.cpuMillis()));
-        s = client.start(PLUGIN, ALICE);
+        await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().all().stream().anyMatch(k -> k.state() == MemberState.WARM
+            && k.profile().kernelspec().equals(PLUGIN) && k.profile().resources().milli("cpu") == sizes.cpuMillis()
+            && k.profile().resources().milli("memory") == dev.kernelpool.core.resource.Quantity.parseMilli(sizes.bigMemory())));
+        s = client.start(PLUGIN, alice);
         assertThat(s.status()).isEqualTo(201);
       }
       String kernelId = s.kernelId();
