@@ -147,8 +147,14 @@ abstract class KubernetesGatewaySuite {
 
   /** A warm kernel of {@code kernelspec} whose profile asks {@code cpuMillis}: what a launch of that profile is served from. */
   private static boolean warmOf(String kernelspec, long cpuMillis) {
+    return warmOf(kernelspec, cpuMillis, cpuMillis == sizes.bigCpuMillis() ? sizes.bigMemory() : sizes.memory());
+  }
+
+  /** A warm kernel of exactly that cpu and memory: another test's profile of the same cpu does not count. */
+  private static boolean warmOf(String kernelspec, long cpuMillis, String memory) {
     return sidecar.registry().all().stream().anyMatch(k -> k.state() == MemberState.WARM
-        && k.profile().kernelspec().equals(kernelspec) && k.profile().resources().milli("cpu") == cpuMillis);
+        && k.profile().kernelspec().equals(kernelspec) && k.profile().resources().milli("cpu") == cpuMillis
+        && k.profile().resources().milli("memory") == dev.kernelpool.core.resource.Quantity.parseMilli(memory));
   }
 
   /** For the launch script's kernelspec and the process-proxy plugin's. */
@@ -265,9 +271,7 @@ abstract class KubernetesGatewaySuite {
         String cold = s.kernelId();
         assertThat(client.delete(cold)).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(cold).isEmpty());
-        await().atMost(Duration.ofSeconds(120)).until(() -> sidecar.registry().all().stream().anyMatch(k -> k.state() == MemberState.WARM
-            && k.profile().kernelspec().equals(PLUGIN) && k.profile().resources().milli("cpu") == sizes.cpuMillis()
-            && k.profile().resources().milli("memory") == dev.kernelpool.core.resource.Quantity.parseMilli(sizes.bigMemory())));
+        await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(PLUGIN, sizes.cpuMillis(), sizes.bigMemory()));
         s = client.start(PLUGIN, alice);
         assertThat(s.status()).isEqualTo(201);
       }
