@@ -6,21 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.kernelpool.k8s.claim.PodClaimer;
 import dev.kernelpool.k8s.cluster.PoolPod;
 import dev.kernelpool.k8s.cluster.ResizeSupport;
-import dev.kernelpool.k8s.testing.ApiCallRecorder;
+import dev.kernelpool.k8s.testing.ClusterExtension;
 import dev.kernelpool.k8s.testing.FakeApiServer;
 import dev.kernelpool.k8s.testing.InMemoryCluster;
-import dev.kernelpool.k8s.testing.KubeletSimulator;
 import dev.kernelpool.k8s.testing.ResourceType;
-import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared Kubernetes suite on the in-memory API server, plus what only it can do: fault
@@ -28,18 +25,7 @@ import org.junit.jupiter.api.Test;
  * answers 410, and {@code pods/resize} switched off or refused by quota.
  */
 class KubernetesPoolIT extends KubernetesPoolSuite {
-  private static InMemoryCluster cluster;
-  private static final ApiCallRecorder RECORDER = new ApiCallRecorder();
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = new InMemoryCluster(KubeletSimulator.NOTHING);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+  @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.inMemory();
 
   @AfterEach
   void resetSwitches() {
@@ -49,18 +35,8 @@ class KubernetesPoolIT extends KubernetesPoolSuite {
     server().setResizeSupported(true);
   }
 
-  @Override
-  TestCluster cluster() {
-    return cluster;
-  }
-
-  @Override
-  ApiCallRecorder recorder() {
-    return RECORDER;
-  }
-
   private FakeApiServer server() {
-    return cluster.server();
+    return ((InMemoryCluster) cluster).server();
   }
 
   private long podCreates() {

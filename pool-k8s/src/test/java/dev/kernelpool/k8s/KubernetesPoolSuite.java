@@ -53,7 +53,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The Kubernetes pool's suite, written once and run on both servers ({@link KubernetesPoolIT} on
@@ -65,27 +64,27 @@ import org.junit.jupiter.api.TestInfo;
 abstract class KubernetesPoolSuite {
   private static final AtomicInteger TESTS = new AtomicInteger();
 
-  /** The cluster this class runs on, shared by its tests. */
-  abstract TestCluster cluster();
-
+  /** The cluster this class runs on, shared by its tests (the concrete class's {@link dev.kernelpool.k8s.testing.ClusterExtension}). */
+  TestCluster cluster;
   /** Every API call the pools of this class made. */
-  abstract ApiCallRecorder recorder();
-
+  ApiCallRecorder recorder;
   PoolTestbed bed;
   ClusterOps ops;
 
   @BeforeEach
-  void startBed(TestInfo info) {
+  void startBed(TestCluster cluster, ApiCallRecorder recorder) {
+    this.cluster = cluster;
+    this.recorder = recorder;
     int n = TESTS.incrementAndGet();
-    bed = new PoolTestbed(cluster(), "team-" + n, "kp" + n, recorder());
-    ops = cluster().ops();
+    bed = new PoolTestbed(cluster, "team-" + n, "kp" + n, recorder);
+    ops = cluster.ops();
   }
 
   @AfterEach
   void stopBed() throws ApiException {
     bed.close();
-    cluster().holdPodDeletions(false);
-    cluster().partition(false);
+    cluster.holdPodDeletions(false);
+    cluster.partition(false);
     if (ops.namespaceExists(bed.ns)) {
       ops.deleteNamespace(bed.ns);
     }
@@ -283,9 +282,9 @@ abstract class KubernetesPoolSuite {
     warmAll(pool, 3);
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.warmPods().size() == 3);
     long before = pool.reconciler().reconciles();
-    int calls = recorder().calls().size();
+    int calls = recorder.calls().size();
     await().atMost(Duration.ofSeconds(20)).until(() -> pool.reconciler().reconciles() >= before + 3);
-    List<ApiCall> since = recorder().calls().subList(calls, recorder().calls().size());
+    List<ApiCall> since = recorder.calls().subList(calls, recorder.calls().size());
     assertThat(since).filteredOn(c -> !c.verb().equals("watch") && !c.resource().equals("leases")
         && !c.resource().equals("events") && !c.resource().equals("configmaps")).isEmpty();
   }
@@ -406,7 +405,7 @@ abstract class KubernetesPoolSuite {
     io.kubernetes.client.util.PatchUtils.patch(V1Pod.class,
         () -> ops.core().patchNamespacedPod(name, bed.ns, new io.kubernetes.client.custom.V1Patch(
             "{\"metadata\":{\"labels\":{\"" + PoolLabels.STATE + "\":\"" + PoolLabels.STATE_STARTING + "\"}}}")).buildCall(null),
-        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, cluster().admin());
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, cluster.admin());
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.pod(bed.ns, name).map(p -> !p.isWarm()).orElse(false));
     pool.publishWarm(pool.pod(bed.ns, name).orElseThrow(), "{\"second\":true}".getBytes(StandardCharsets.UTF_8));
     V1Secret second = ops.core().readNamespacedSecret(first.getMetadata().getName(), TestCluster.POOL_NAMESPACE).execute();
@@ -427,7 +426,7 @@ abstract class KubernetesPoolSuite {
     PodClaimer.Resize resize = pool.claimer().resize(a.namespace(), a.name(), a.profile(), true);
     V1Pod after = ops.core().readNamespacedPod(a.name(), a.namespace()).execute();
     String cpu = after.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toSuffixedString();
-    if (cluster().resizeSupported()) {
+    if (cluster.resizeSupported()) {
       assertThat(resize).isEqualTo(PodClaimer.Resize.RESIZED);
       assertThat(cpu).isEqualTo("1");
     } else {
@@ -499,15 +498,15 @@ abstract class KubernetesPoolSuite {
     bed.namespaceWithQuota("100", "400Gi", "1000");
     KubernetesPool pool = bed.start("replica-0", PoolTestbed.policy(3));
     await().atMost(Duration.ofSeconds(30)).until(() -> poolPods().size() == 3);
-    cluster().partition(true);
+    cluster.partition(true);
     String victim = name(poolPods().get(0));
     ops.deletePod(bed.ns, victim);
     for (int i = 0; i < 20; i++) { // changes the pool never saw, then compacted away
       ops.core().createNamespacedConfigMap(bed.ns, new V1ConfigMap().apiVersion("v1").kind("ConfigMap")
           .metadata(new V1ObjectMeta().name("churn-" + i))).execute();
     }
-    cluster().compact();
-    cluster().partition(false);
+    cluster.compact();
+    cluster.partition(false);
     await().atMost(Duration.ofSeconds(60)).until(() -> poolPods().size() == 3
         && poolPods().stream().noneMatch(p -> name(p).equals(victim)) && pool.cache().pod(bed.ns, victim).isEmpty()
         && pool.cache().pods(bed.ns).size() == 3);
@@ -517,7 +516,7 @@ abstract class KubernetesPoolSuite {
   /** The server's discovery tells whether it resizes pods in place: the real 1.20 does not, the in-memory one does. */
   @Test
   void theServerSaysWhetherItResizesPodsInPlace() {
-    assertThat(ResizeSupport.probe(ops.core().getApiClient())).contains(cluster().resizeSupported());
+    assertThat(ResizeSupport.probe(ops.core().getApiClient())).contains(cluster.resizeSupported());
   }
 
   /**
@@ -537,7 +536,7 @@ abstract class KubernetesPoolSuite {
     // a real API server deletes a pod no kubelet has taken (not bound to a node) at once: wait until all run
     await().atMost(Duration.ofSeconds(20)).until(() -> poolPods().stream()
         .allMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())));
-    cluster().holdPodDeletions(true);
+    cluster.holdPodDeletions(true);
     List<String> deleted = poolPods().subList(0, 3).stream().map(KubernetesPoolSuite::name).toList();
     for (String n : deleted) {
       ops.deletePod(bed.ns, n);
@@ -550,7 +549,7 @@ abstract class KubernetesPoolSuite {
     // the server's status.used: a replacement is wrong only while the server still charges the terminating three)
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> poolPods().size() == 6 && livePoolPods().size() == 3
         || ops.quotaUsed(bed.ns, "compute", "requests.cpu").map(q -> Quantity.parseMilli(q.toSuffixedString()) < 9450).orElse(false));
-    cluster().holdPodDeletions(false);
+    cluster.holdPodDeletions(false);
     // The room the three held is the pool's once no read within the usage window still charges them
     // (a real controller-manager recounts late on a busy machine: the last such read can come just
     // before they go), so replacements may wait that window out; a CI run with a busy core failed

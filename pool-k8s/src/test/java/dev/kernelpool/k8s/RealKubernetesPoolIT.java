@@ -3,21 +3,15 @@ package dev.kernelpool.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kernelpool.k8s.testing.ApiCall;
-import dev.kernelpool.k8s.testing.ApiCallRecorder;
-import dev.kernelpool.k8s.testing.KubeletSimulator;
+import dev.kernelpool.k8s.testing.ClusterExtension;
 import dev.kernelpool.k8s.testing.RbacRules;
 import dev.kernelpool.k8s.testing.RealTestCluster;
 import dev.kernelpool.k8s.testing.TestCluster;
-import java.nio.file.Path;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared Kubernetes suite on a real kube-apiserver, etcd and controller-manager (v1.20, from
@@ -26,33 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealKubernetesPoolIT extends KubernetesPoolSuite {
-  @TempDir static Path dir;
-  private static RealTestCluster cluster;
-  private static final ApiCallRecorder RECORDER = new ApiCallRecorder();
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    Optional<RealTestCluster> started = RealTestCluster.start(dir.resolve("cluster"), KubeletSimulator.NOTHING);
-    Assumptions.assumeTrue(started.isPresent(), "no real control plane (KERNEL_POOL_K8S_HOME)");
-    cluster = started.get();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  @Override
-  TestCluster cluster() {
-    return cluster;
-  }
-
-  @Override
-  ApiCallRecorder recorder() {
-    return RECORDER;
-  }
+  @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.real();
 
   /**
    * Least privilege, proven: every call the pools made in this suite was allowed (no 403, and
@@ -62,7 +30,7 @@ class RealKubernetesPoolIT extends KubernetesPoolSuite {
   @Order(Integer.MAX_VALUE)
   void theShippedRbacIsExactlyWhatTheCodeUsed() throws Exception {
     RbacRules rbac = RbacRules.load(RealTestCluster.RBAC, TestCluster.POOL_NAMESPACE);
-    java.util.List<ApiCall> calls = RECORDER.calls();
+    java.util.List<ApiCall> calls = recorder.calls();
     assertThat(calls).as("calls recorded").hasSizeGreaterThan(100);
     assertThat(calls).filteredOn(ApiCall::unauthorized).as("refused by RBAC").isEmpty();
     assertThat(rbac.denied(calls)).as("calls no grant covers").isEmpty();

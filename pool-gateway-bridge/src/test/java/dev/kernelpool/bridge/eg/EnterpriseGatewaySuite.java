@@ -1,6 +1,6 @@
 package dev.kernelpool.bridge.eg;
 
-import dev.kernelpool.bridge.testing.Closing;
+import dev.kernelpool.k8s.testing.Closing;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
 
 import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;

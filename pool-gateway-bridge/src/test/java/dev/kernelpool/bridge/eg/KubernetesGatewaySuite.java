@@ -1,7 +1,7 @@
 package dev.kernelpool.bridge.eg;
 
 import dev.kernelpool.bridge.eg.KubernetesGateway.Sizes;
-import dev.kernelpool.bridge.testing.Closing;
+import dev.kernelpool.k8s.testing.Closing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +15,7 @@ import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.bridge.testing.KernelPodRuntime;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.k8s.testing.RealNode;
+import dev.kernelpool.k8s.testing.RealTestCluster;
 import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -27,7 +28,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,41 +54,53 @@ abstract class KubernetesGatewaySuite {
   private static final String UNPOOLED = KubernetesGateway.UNPOOLED;
   private static final Map<String, String> ALICE = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", NS);
 
-  static Path dir;
-  static TestCluster cluster;
-  static KernelPodRuntime kernels;
+  // EG and the sidecar start once per class (in @BeforeAll, as EG takes seconds to start): hence
+  // static, set from the concrete class's ClusterExtension and reset when the class ends
+  private static Path dir;
+  private static TestCluster cluster;
   /** The real node this suite's pods run on, or null where a kubelet stand-in runs them as local kernels. */
-  static RealNode node;
+  private static RealNode node;
   /** What kernels request: the documented sizes, or sizes that fit a real node's two cores. */
-  static Sizes sizes = Sizes.DOCUMENTED;
+  private static Sizes sizes;
   private static KubernetesGateway gateway;
   private static Sidecar sidecar;
   private static EnterpriseGatewayRunner eg;
   private static EnterpriseGatewayClient client;
 
-  /** The runtime the cluster's kubelet runs pods with: pool pods, and EG's cold pods behind EG's launcher. */
-  static KernelPodRuntime kernels(Path home, Path dir) throws Exception {
-    return new KernelPodRuntime(Files.createDirectories(dir.resolve("pods")), Optional.of(EnterpriseGatewayRunner.launcher(home)));
+  /** The runtime a kubelet stand-in runs pods with: pool pods, and EG's cold pods behind EG's launcher. */
+  static KernelPodRuntime kernels(Path pods) {
+    return new KernelPodRuntime(pods, Optional.of(EnterpriseGatewayRunner.launcher(EnterpriseGateway.home())));
   }
 
-  /** Starts EG and the sidecar on {@link #cluster}, whose kubelet runs {@link #kernels}. */
-  static void start(Path home, Path kubeconfig) throws Exception {
+  /** Starts EG and the sidecar on the class's cluster. */
+  @BeforeAll
+  static void start(TestCluster started, @TempDir Path temp) throws Exception {
+    Path home = EnterpriseGateway.home();
+    dir = temp;
+    cluster = started;
+    node = started instanceof RealTestCluster real ? real.node().orElse(null) : null;
+    sizes = node == null ? Sizes.DOCUMENTED : Sizes.NODE;
     KubernetesGateway.namespace(cluster, sizes);
-    gateway = KubernetesGateway.start(home, dir, cluster, node, kubeconfig, KubernetesGateway.Options.of(sizes, node));
+    gateway = KubernetesGateway.start(home, dir, cluster, node, cluster.adminKubeconfig(dir), KubernetesGateway.Options.of(sizes, node));
     sidecar = gateway.sidecar();
     eg = gateway.eg();
     client = gateway.client();
   }
 
+  /** Stops EG and the sidecar; the extension stops the cluster after this. */
   @AfterAll
   static void stop() throws Exception {
     try {
-      Closing.all(gateway, cluster, kernels == null ? null : kernels::stopAll);
+      Closing.all(gateway);
     } finally {
-      // the next class of this suite in the JVM starts from the defaults
-      kernels = null;
+      gateway = null;
+      sidecar = null;
+      eg = null;
+      client = null;
+      cluster = null;
       node = null;
-      sizes = Sizes.DOCUMENTED;
+      sizes = null;
+      dir = null;
     }
   }
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayClient.Started;
 import dev.kernelpool.bridge.bench.EnterpriseGatewayRunner;
-import dev.kernelpool.bridge.testing.Closing;
+import dev.kernelpool.k8s.testing.Closing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,32 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.k8s.testing.ClusterExtension;
 import dev.kernelpool.k8s.testing.InMemoryCluster;
-import dev.kernelpool.k8s.testing.TestCluster;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared sidecar suite on the in-memory API server, whose kubelet simulator runs real kernels. */
 class KubernetesSidecarIT extends KubernetesSidecarSuite {
-  @TempDir static Path dir;
-  private static HoldingRuntime runtime;
-  private static InMemoryCluster cluster;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    runtime = new HoldingRuntime(directory(dir, "pods"));
-    cluster = new InMemoryCluster(runtime);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-    runtime.stopAll();
-  }
+  @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.inMemory(HoldingRuntime::new);
 
   /**
    * Only this server resizes pods (Kubernetes 1.33+; the real one here is 1.20): a resize the quota
@@ -44,7 +27,7 @@ class KubernetesSidecarIT extends KubernetesSidecarSuite {
     // The leader would see the pool over the tight quota's 95% and evict the warm pod before the
     // claim reaches it (seen on a busy machine: a miss, no_warm_kernel); what is tested is the claim.
     sidecar.setPaused(true);
-    cluster.server().createQuota(ns, "tight", Map.of("requests.cpu", "500m")); // holds the 100m pod, not its 1 cpu claim
+    ((InMemoryCluster) cluster).server().createQuota(ns, "tight", Map.of("requests.cpu", "500m")); // holds the 100m pod, not its 1 cpu claim
 
     SidecarFixture.Answer a = SidecarFixture.claim(sidecar, eg, "k-tight", Map.of("KERNEL_NAMESPACE", ns));
 
@@ -52,20 +35,5 @@ class KubernetesSidecarIT extends KubernetesSidecarSuite {
     assertThat(a.body().path("reason").asText()).isEqualTo("resize_failed");
     sidecar.setPaused(false);
     await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> name(p).equals(small)));
-  }
-
-  @Override
-  TestCluster cluster() {
-    return cluster;
-  }
-
-  @Override
-  HoldingRuntime runtime() {
-    return runtime;
-  }
-
-  @Override
-  Path dir() {
-    return dir;
   }
 }

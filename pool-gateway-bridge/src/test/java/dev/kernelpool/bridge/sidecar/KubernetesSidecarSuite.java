@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sidecars on the Kubernetes backend, written once and run on both servers ({@link
@@ -64,7 +65,7 @@ abstract class KubernetesSidecarSuite {
   private static final AtomicInteger TESTS = new AtomicInteger();
 
   /** What the kubelet runs: real kernels, except for pods of a held namespace, which never start. */
-  static final class HoldingRuntime implements KubeletSimulator.PodRuntime {
+  static final class HoldingRuntime implements KubeletSimulator.PodRuntime, AutoCloseable {
     private final KernelPodRuntime kernels;
     final Set<String> held = ConcurrentHashMap.newKeySet();
 
@@ -84,17 +85,21 @@ abstract class KubernetesSidecarSuite {
       kernels.stop(namespace, name);
     }
 
-    void stopAll() {
+    @Override
+    public void close() {
       kernels.stopAll();
     }
   }
 
-  abstract TestCluster cluster();
+  /** The cluster this class runs on, shared by its tests (the concrete class's {@link dev.kernelpool.k8s.testing.ClusterExtension}). */
+  TestCluster cluster;
+  /** A folder for this test's sidecars. */
+  @TempDir Path dir;
 
-  abstract HoldingRuntime runtime();
-
-  /** A folder for this class's sidecars. */
-  abstract Path dir();
+  /** What the kubelet stand-in runs pods with. */
+  HoldingRuntime runtime() {
+    return (HoldingRuntime) cluster.podRuntime().orElseThrow(() -> new UnsupportedOperationException("a real kubelet runs this cluster's pods"));
+  }
 
   /** The kernelspec's image: what the kubelet runs. */
   String image() {
@@ -148,11 +153,12 @@ abstract class KubernetesSidecarSuite {
   final List<Sidecar> sidecars = new ArrayList<>();
 
   @BeforeEach
-  void start() throws Exception {
+  void start(TestCluster cluster) throws Exception {
+    this.cluster = cluster;
     int n = TESTS.incrementAndGet();
     ns = "team-" + n;
     pool = "kp" + n;
-    ops = cluster().ops();
+    ops = cluster.ops();
     eg = new GatewayStandIn();
     ops.namespace(ns, Map.of());
     // room within the 10% rule for 50 pool pods at their full 1 cpu, as a server without pods/resize starts them
@@ -164,7 +170,7 @@ abstract class KubernetesSidecarSuite {
     sidecars.forEach(Sidecar::close);
     sidecars.clear();
     eg.close();
-    cluster().partition(false);
+    cluster.partition(false);
     removeNamespace();
   }
 
@@ -178,7 +184,7 @@ abstract class KubernetesSidecarSuite {
   }
 
   Sidecar sidecar(String identity, int poolSize, String startTimeout, String heartbeat) throws Exception {
-    Path work = dir().resolve(pool + "-" + identity);
+    Path work = dir.resolve(pool + "-" + identity);
     String yaml = String.join("\n",
         "http: {port: 0}",
         "token: " + SidecarFixture.TOKEN,
@@ -190,7 +196,7 @@ abstract class KubernetesSidecarSuite {
         "policy: {startTimeout: " + startTimeout + "}",
         "kernelspecs:",
         "  - {name: python3, image: '" + image() + "', resources: '" + resources() + "', min: " + poolSize + ", max: " + poolSize + "}",
-        "kubernetes: {" + cluster().sidecarConnection() + ", pool: " + pool + ", identity: " + identity
+        "kubernetes: {" + cluster.sidecarConnection() + ", pool: " + pool + ", identity: " + identity
             + ", leaseNamespace: " + TestCluster.POOL_NAMESPACE + ",",
         "  namespaces: [" + ns + "], defaultNamespace: " + ns + ", leaseDuration: 3s, renewDeadline: 2s,",
         "  retryPeriod: 300ms, resync: 2s, debounce: 50ms, historySave: 1s, quotaBackoff: 5s, callTimeout: 10s}",
@@ -221,9 +227,9 @@ abstract class KubernetesSidecarSuite {
     Sidecar sidecar = sidecar("replica-0", 2);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 2);
     assertThat(poolPods()).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getResources().getRequests().get("cpu")
-        .toSuffixedString()).as("a warm pod starts small only where it can be resized").isEqualTo(cluster().resizeSupported() ? "100m" : cpu()));
+        .toSuffixedString()).as("a warm pod starts small only where it can be resized").isEqualTo(cluster.resizeSupported() ? "100m" : cpu()));
     String kernelId = UUID.randomUUID().toString();
-    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir(), "python3", kernelId, eg, Map.of(
+    LaunchScriptRunner.Result run = LaunchScriptRunner.run(LocalIpykernel.PYTHON, dir, "python3", kernelId, eg, Map.of(
         "KERNEL_POOL_URL", sidecar.url(), "KERNEL_POOL_TOKEN", sidecar.token(),
         "KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", ns));
     LauncherResponse r = eg.await(kernelId, Duration.ofSeconds(30));
@@ -240,7 +246,7 @@ abstract class KubernetesSidecarSuite {
     // older one (no pods/resize) gets pool pods started at their full requests
     assertThat(cpu).isEqualTo(cpu());
     assertRanInItsContainer(pod, r);
-    List<String> story = cluster().resizeSupported() ? List.of("Created", "Warm", "Claimed", "Resized") : List.of("Created", "Warm", "Claimed");
+    List<String> story = cluster.resizeSupported() ? List.of("Created", "Warm", "Claimed", "Resized") : List.of("Created", "Warm", "Claimed");
     await().atMost(Duration.ofSeconds(10)).until(() -> ops.events(ns).stream()
         .filter(e -> e.getInvolvedObject() != null && name(pod).equals(e.getInvolvedObject().getName()))
         .map(e -> e.getReason()).toList().containsAll(story));
@@ -384,21 +390,17 @@ abstract class KubernetesSidecarSuite {
   void withTheApiCutOffAClaimFallsBackWithinTheClaimTimeoutAndThePoolRecovers() throws Exception {
     Sidecar sidecar = sidecar("replica-0", 1);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
-    cluster().partition(true);
+    cluster.partition(true);
     long t0 = System.nanoTime();
     SidecarFixture.Answer answer = SidecarFixture.claim(sidecar, eg, "api-down", Map.of("KERNEL_NAMESPACE", ns));
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(answer.status()).isEqualTo(502);
     assertThat(answer.body().path("reason").asText()).isEqualTo("bind_failed");
     assertThat(millis).isLessThan(10_000);
-    cluster().partition(false);
+    cluster.partition(false);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
     SidecarFixture.Answer back = SidecarFixture.claim(sidecar, eg, "api-back", Map.of("KERNEL_NAMESPACE", ns));
     assertThat(back.status()).as(back.body().toString()).isEqualTo(200);
     SidecarFixture.shutdown(eg.await("api-back", Duration.ofSeconds(30)));
-  }
-
-  static Path directory(Path base, String name) throws java.io.IOException {
-    return Files.createDirectories(base.resolve(name));
   }
 }

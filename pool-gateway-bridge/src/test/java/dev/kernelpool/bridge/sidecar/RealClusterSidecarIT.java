@@ -1,6 +1,6 @@
 package dev.kernelpool.bridge.sidecar;
 
-import dev.kernelpool.bridge.testing.Closing;
+import dev.kernelpool.k8s.testing.Closing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

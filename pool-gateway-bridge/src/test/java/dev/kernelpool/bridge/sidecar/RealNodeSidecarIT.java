@@ -10,9 +10,9 @@ import dev.kernelpool.bridge.testing.PythonPeer;
 import dev.kernelpool.bridge.wire.ConnectionFiles;
 import dev.kernelpool.core.snapshot.MemberState;
 import dev.kernelpool.k8s.pods.PoolLabels;
+import dev.kernelpool.k8s.testing.ClusterExtension;
 import dev.kernelpool.k8s.testing.RealNode;
 import dev.kernelpool.k8s.testing.RealTestCluster;
-import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
@@ -21,12 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared sidecar suite on a real node: kube-apiserver, etcd and controller-manager v1.20 with
@@ -39,44 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealNodeSidecarIT extends KubernetesSidecarSuite {
   private static final String MEMORY_LIMIT = "256Mi";
-  @TempDir static Path dir;
-  private static RealTestCluster cluster;
-  private static RealNode node;
+  @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.realNode(); // its close fails the class if the node left anything behind
   private String image;
 
-  @BeforeAll
-  static void startCluster() throws Exception {
-    Optional<RealTestCluster> started = RealTestCluster.startWithNode(dir.resolve("cluster"));
-    Assumptions.assumeTrue(started.isPresent(), "no real control plane and node (KERNEL_POOL_K8S_HOME, KERNEL_POOL_NODE_HOME)");
-    cluster = started.get();
-    node = cluster.node().orElseThrow();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close(); // fails the class if the node left a process, mount, network namespace or bridge behind
-    }
-  }
-
-  @Override
-  TestCluster cluster() {
-    return cluster;
-  }
-
-  @Override
-  HoldingRuntime runtime() {
-    throw new UnsupportedOperationException("a real kubelet runs this cluster's pods");
-  }
-
-  @Override
-  Path dir() {
-    return dir;
+  private RealNode node() {
+    return ((RealTestCluster) cluster).node().orElseThrow();
   }
 
   @Override
   String image() {
-    return image == null ? node.kernelImage() : image;
+    return image == null ? node().kernelImage() : image;
   }
 
   /** Small enough that the suite's pools fit the node's two cores, with a memory limit the kubelet enforces. */
@@ -97,19 +65,19 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
 
   @Override
   String listenerHost() {
-    return node.gateway();
+    return node().gateway();
   }
 
   /** The node's pause image: the container runs and its kernel never reports, so the pod stays starting. */
   @Override
   void holdKernels(String namespace) {
-    image = node.pauseImage();
+    image = node().pauseImage();
   }
 
   /** The cgroup freezer: every process of the pod stops, as on a hung node. */
   @Override
   void freeze(V1Pod pod, PoolKernel kernel, boolean frozen) throws Exception {
-    node.freeze(pod.getMetadata().getUid(), frozen);
+    node().freeze(pod.getMetadata().getUid(), frozen);
   }
 
   @Override
@@ -118,9 +86,9 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     String uid = pod.getMetadata().getUid();
     assertThat(r.connectionInfo().ip()).as("EG gets the pod's address, not the 0.0.0.0 EG's launcher binds")
         .isEqualTo(pod.getStatus().getPodIP());
-    assertThat(pod.getStatus().getPodIP()).startsWith(node.gateway().substring(0, node.gateway().lastIndexOf('.') + 1));
+    assertThat(pod.getStatus().getPodIP()).startsWith(node().gateway().substring(0, node().gateway().lastIndexOf('.') + 1));
     V1ContainerStatus container = pod.getStatus().getContainerStatuses().get(0);
-    assertThat(container.getImage()).isEqualTo(node.kernelImage());
+    assertThat(container.getImage()).isEqualTo(node().kernelImage());
     assertThat(container.getContainerID()).startsWith("containerd://");
     JsonNode inside = execute(r, String.join("\n",
         "import os, socket",
@@ -135,7 +103,7 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     assertThat(lines[2]).as("the kernel image's bootstrap").isEqualTo("True");
     assertThat(lines[3]).as("the kubelet's memory limit").isEqualTo(Long.toString(256L * 1024 * 1024));
     assertThat(lines[4]).as("the kernel's cgroup is its pod's").contains("pod" + uid);
-    Path cgroup = node.podCgroup("memory", uid).orElseThrow();
+    Path cgroup = node().podCgroup("memory", uid).orElseThrow();
     assertThat(Files.readString(cgroup.resolve("memory.limit_in_bytes")).strip()).isEqualTo(Long.toString(256L * 1024 * 1024));
   }
 
@@ -224,7 +192,7 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
    */
   @Test
   void podsOfAnImageThatCannotBePulledStopBeingCreatedWithAnEventAndAMetric() throws Exception {
-    image = node.registry() + "/realnode/absent:none";
+    image = node().registry() + "/realnode/absent:none";
     Sidecar sidecar = sidecar("replica-0", 2);
     await().atMost(WAIT).until(() -> sidecar.metrics().startFailures("image_pull") == 2);
     await().atMost(Duration.ofSeconds(30)).until(() -> ops.events(ns).stream()
@@ -255,7 +223,7 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     Sidecar sidecar = sidecar("replica-0", 1);
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
     String warm = sidecar.registry().all().get(0).id();
-    node.stopKubelet();
+    node().stopKubelet();
     try {
       markNotReadyAsTheNodeControllerWould();
       await().atMost(WAIT).until(() -> sidecar.registry().get(warm).isEmpty());
@@ -264,7 +232,7 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
       assertThat(ops.core().readNamespacedPod(warm, ns).execute().getMetadata().getDeletionTimestamp())
           .as("kept: a kubelet's restart is not the end of its node's kernels").isNull();
     } finally {
-      node.startKubelet();
+      node().startKubelet();
     }
     await().atMost(Duration.ofSeconds(90)).until(() -> sidecar.registry().get(warm).map(k -> k.state() == MemberState.WARM).orElse(false));
     // wait for every pod the pool started meanwhile to be warm, so the claim below has a warm choice only
@@ -277,12 +245,12 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
 
   /** What kube-controller-manager's node-lifecycle controller writes when a node stops posting its status. */
   private void markNotReadyAsTheNodeControllerWould() throws ApiException {
-    io.kubernetes.client.openapi.models.V1Node n = ops.core().readNode(node.name()).execute();
+    io.kubernetes.client.openapi.models.V1Node n = ops.core().readNode(node().name()).execute();
     n.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> c.status("Unknown")
         .reason("NodeStatusUnknown").message("Kubelet stopped posting node status."));
-    ops.core().replaceNodeStatus(node.name(), n).execute();
+    ops.core().replaceNodeStatus(node().name(), n).execute();
     for (V1Pod p : ops.pods(ns, "")) {
-      if (node.name().equals(p.getSpec().getNodeName()) && p.getStatus().getConditions() != null) {
+      if (node().name().equals(p.getSpec().getNodeName()) && p.getStatus().getConditions() != null) {
         p.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> c.status("False"));
         ops.core().replaceNamespacedPodStatus(p.getMetadata().getName(), ns, p).execute();
       }

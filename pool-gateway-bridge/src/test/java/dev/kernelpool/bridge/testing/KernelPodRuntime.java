@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@code KERNEL_ID}, {@code RESPONSE_ADDRESS}, {@code PUBLIC_KEY} and {@code PORT_RANGE}, as EG's
  * kernel images do, and reports to EG: a cold start for real.
  */
-public final class KernelPodRuntime implements KubeletSimulator.PodRuntime {
+public final class KernelPodRuntime implements KubeletSimulator.PodRuntime, AutoCloseable {
   private final Path dir;
   private final Path launcher;
   private final Optional<Path> egLauncher;
@@ -84,6 +84,11 @@ public final class KernelPodRuntime implements KubeletSimulator.PodRuntime {
   }
 
   /** Kills every kernel still running: those EG got included, as deleting their pods would. */
+  @Override
+  public void close() {
+    stopAll();
+  }
+
   public void stopAll() {
     running.keySet().forEach(k -> {
       String[] p = k.split("/", 2);

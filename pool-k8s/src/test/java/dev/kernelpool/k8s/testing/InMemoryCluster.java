@@ -9,12 +9,14 @@ import java.util.Optional;
 
 /** The shared suites' in-memory server: a {@link FakeApiServer} with its {@link KubeletSimulator}. */
 public final class InMemoryCluster implements TestCluster {
+  private final KubeletSimulator.PodRuntime runtime;
   private final FakeApiServer server;
   private final KubeletSimulator kubelet;
   private final ClusterOps ops;
   private final TcpPartition relay;
 
   public InMemoryCluster(KubeletSimulator.PodRuntime runtime) {
+    this.runtime = runtime;
     server = FakeApiServer.start();
     try {
       relay = new TcpPartition(new java.net.InetSocketAddress("127.0.0.1", java.net.URI.create(server.url()).getPort()));
@@ -25,6 +27,11 @@ public final class InMemoryCluster implements TestCluster {
     kubelet = KubeletSimulator.withLoopbackIps(server, runtime);
     ops = new ClusterOps(Config.fromUrl(server.url(), false), false);
     server.createNamespace(POOL_NAMESPACE, java.util.Map.of());
+  }
+
+  @Override
+  public java.util.Optional<KubeletSimulator.PodRuntime> podRuntime() {
+    return java.util.Optional.of(runtime);
   }
 
   /** The server itself, for its fault switches and request log. */

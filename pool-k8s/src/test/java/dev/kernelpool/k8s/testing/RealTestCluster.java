@@ -40,6 +40,7 @@ public final class RealTestCluster implements TestCluster {
   private final TcpPartition relay;
   private final Path poolKubeconfig;
   private final Optional<ApiKubelet> kubelet;
+  private final Optional<KubeletSimulator.PodRuntime> runtime;
   private final Optional<RealNode> node;
 
   private RealTestCluster(RealCluster cluster, Optional<KubeletSimulator.PodRuntime> runtime, Optional<RealNode> node)
@@ -56,6 +57,7 @@ public final class RealTestCluster implements TestCluster {
     ops.namespace(POOL_NAMESPACE, Map.of());
     applyShippedRbac();
     this.kubelet = runtime.isPresent() ? Optional.of(new ApiKubelet(admin, runtime.get())) : Optional.empty();
+    this.runtime = runtime;
     this.node = node;
   }
 
@@ -130,6 +132,11 @@ public final class RealTestCluster implements TestCluster {
 
   public RealCluster cluster() {
     return cluster;
+  }
+
+  @Override
+  public Optional<KubeletSimulator.PodRuntime> podRuntime() {
+    return runtime;
   }
 
   /** The kubelet stand-in, on a cluster without a real node. */

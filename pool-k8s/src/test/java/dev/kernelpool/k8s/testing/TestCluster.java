@@ -46,6 +46,9 @@ public interface TestCluster extends AutoCloseable {
   /** On: deleted pods stay Terminating until switched off, as with a kubelet slow to confirm. */
   void holdPodDeletions(boolean hold);
 
+  /** What runs this cluster's pods where a kubelet stand-in runs them; empty on a real node. */
+  java.util.Optional<KubeletSimulator.PodRuntime> podRuntime();
+
   /** Whether {@code pods/resize} exists (Kubernetes 1.33+; the in-memory server has it). */
   boolean resizeSupported();
 

@@ -1,4 +1,4 @@
-package dev.kernelpool.bridge.testing;
+package dev.kernelpool.k8s.testing;
 
 /** Closes what a test started, in the order given, skipping what never started (null). */
 public final class Closing {
