@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# build-images.sh OUT_DIR TARGET... : builds images from Debian packages without a container
+# engine (mmdebstrap + umoci, as root), each as a one-layer OCI archive OUT_DIR/TARGET.oci.tar,
+# cached (rebuilt only when its inputs change). Prints the archives' paths on stdout, one per line.
+#
+# TARGET
+#   sidecar             the kernel pool sidecar, the same image as ./Dockerfile: Debian bookworm's
+#                       openjdk-17-jre-headless, /opt/kernel-pool/kernel-pool.jar, user 10001,
+#                       ENTRYPOINT java -jar, CMD serve --config /etc/kernel-pool/sidecar.yaml
+#   enterprise-gateway  Enterprise Gateway 3.3.0 from its source (EG_HOME) on Debian's Python,
+#                       laid out like elyra/enterprise-gateway:3.3.0 (user jovyan 1000:100, EG's
+#                       python_kubernetes kernelspec, CMD start-enterprise-gateway.sh): for sites
+#                       (and test machines) that cannot pull elyra's image
+#
+# Env: JAR         the executable jar (default pool-gateway-bridge/target/kernel-pool.jar)
+#      EG_HOME     folder holding enterprise_gateway-3.3.0/ and jupyter_client-6.1.12/
+#                  (default ../shared/vendor beside the repository)
+#      SIDECAR_IMAGE, EG_IMAGE   references to tag (default kernel-pool/kernel-pool:0.1.0,
+#                  elyra/enterprise-gateway:3.3.0)
+#      KERNEL_IMAGE  the image EG's python_kubernetes kernelspec names (default elyra/kernel-py:3.3.0)
+# Needs: mmdebstrap, umoci, python3 (Debian's; ../shared/node/install-node-deps.sh installs them).
+set -euo pipefail
+OUT=${1:?usage: build-images.sh OUT_DIR sidecar|enterprise-gateway...}; shift
+[ $# -gt 0 ] || { echo "usage: build-images.sh OUT_DIR sidecar|enterprise-gateway..." >&2; exit 2; }
+mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+JAR=${JAR:-$REPO/pool-gateway-bridge/target/kernel-pool.jar}
+EG_HOME=${EG_HOME:-$REPO/../shared/vendor}
+SIDECAR_IMAGE=${SIDECAR_IMAGE:-kernel-pool/kernel-pool:0.1.0}
+EG_IMAGE=${EG_IMAGE:-elyra/enterprise-gateway:3.3.0}
+KERNEL_IMAGE=${KERNEL_IMAGE:-elyra/kernel-py:3.3.0}
+# The packages of each image (the Dockerfile's runtime stage installs the same: a test compares them)
+SIDECAR_PACKAGES="openjdk-17-jre-headless"
+EG_PACKAGES="python3 python-is-python3 python3-jupyter-server python3-ipykernel python3-pycryptodome python3-zmq
+  python3-kubernetes python3-paramiko python3-pexpect python3-watchdog python3-distutils python3-jinja2 python3-requests
+  python3-websocket python3-yaml bash"
+exec 3>&1 1>&2                       # stdout (fd 3) carries only the result lines
+log() { echo "[build-images] $*" >&2; }
+W=$OUT/work; mkdir -p "$W"
+SRCS=$(ls /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1); SRCS=${SRCS:-/etc/apt/sources.list}
+
+# rootfs NAME PACKAGES HOOK... : a Debian bookworm rootfs tarball $W/NAME-rootfs.tar (apt sources =
+# this system's; merged /usr without the usrmerge package; no docs, man pages or apt lists; the JRE's
+# postinst needs /usr/share/man/man1 to exist for its update-alternatives links)
+rootfs() {
+  local name=$1 packages=$2; shift 2
+  local hooks=()
+  for h in "$@"; do hooks+=(--customize-hook="$h"); done
+  mmdebstrap --quiet --variant=minbase --include="$(echo $packages | tr ' ' ',')" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    --essential-hook='mkdir -p "$1"/usr/share/man/man1' \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
+    "${hooks[@]}" bookworm "$W/$name-rootfs.tar" "$SRCS" >&2
+}
+
+# oci_archive NAME REF CONFIG_ARGS... : $W/NAME-rootfs.tar as a one-layer OCI archive $OUT/NAME.oci.tar,
+# named REF in its index (the tag for skopeo's oci-archive:FILE:TAG, the full reference for ctr import)
+oci_archive() {
+  local name=$1 ref=$2; shift 2
+  rm -rf "$W/$name-layout"
+  umoci init --layout "$W/$name-layout"
+  umoci new --image "$W/$name-layout:img"
+  umoci raw add-layer --image "$W/$name-layout:img" "$W/$name-rootfs.tar"
+  umoci config --image "$W/$name-layout:img" --author kernel-pool --os linux --architecture amd64 "$@"
+  python3 - "$W/$name-layout" "$ref" <<'PY'
+import json, sys
+path, ref = sys.argv[1] + "/index.json", sys.argv[2]
+index = json.load(open(path))
+repo, tag = ref.rsplit(":", 1)
+first = repo.split("/")[0]
+if "/" not in repo:
+    repo = "docker.io/library/" + repo
+elif not ("." in first or ":" in first or first == "localhost"):
+    repo = "docker.io/" + repo
+manifest = [m for m in index["manifests"] if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == "img"][0]
+manifest["annotations"] = {"org.opencontainers.image.ref.name": tag, "io.containerd.image.name": repo + ":" + tag}
+index["manifests"] = [manifest]
+json.dump(index, open(path, "w"))
+PY
+  umoci gc --layout "$W/$name-layout"
+  tar -C "$W/$name-layout" -cf "$OUT/$name.oci.tar.tmp" oci-layout index.json blobs
+  mv "$OUT/$name.oci.tar.tmp" "$OUT/$name.oci.tar"
+  rm -rf "$W/$name-layout" "$W/$name-rootfs.tar"
+}
+
+# fresh NAME KEY : whether $OUT/NAME.oci.tar was built from inputs whose hash is KEY
+fresh() { [ -f "$OUT/$1.oci.tar" ] && [ "$(cat "$OUT/$1.key" 2>/dev/null)" = "$2" ]; }
+
+sidecar() {
+  [ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -pl pool-gateway-bridge -am package -DskipTests)" >&2; exit 1; }
+  local key
+  key=$( (echo "$SIDECAR_PACKAGES $SIDECAR_IMAGE"; cat "$SRCS" "$JAR" "$REPO/examples/config/sidecar.yaml" "$0") | sha256sum | cut -c1-16)
+  if ! fresh sidecar "$key"; then
+    local t0; t0=$(date +%s)
+    rootfs sidecar "$SIDECAR_PACKAGES" \
+      'chroot "$1" useradd --no-create-home --uid 10001 --home-dir /var/lib/kernel-pool kernel-pool' \
+      'mkdir -p "$1"/opt/kernel-pool "$1"/var/lib/kernel-pool "$1"/run/kernel-pool "$1"/etc/kernel-pool' \
+      'chroot "$1" chown kernel-pool /var/lib/kernel-pool /run/kernel-pool' \
+      "copy-in $JAR /opt/kernel-pool" \
+      "copy-in $REPO/examples/config/sidecar.yaml /etc/kernel-pool" \
+      'chmod -R a+rX "$1"/opt/kernel-pool "$1"/etc/kernel-pool' \
+      'chroot "$1" java -jar /opt/kernel-pool/kernel-pool.jar --version >&2'
+    oci_archive sidecar "$SIDECAR_IMAGE" --config.user 10001 --config.workingdir /var/lib/kernel-pool \
+      --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      --config.exposedports 8765/tcp \
+      --config.entrypoint java --config.entrypoint -XX:MaxRAMPercentage=75 --config.entrypoint -jar \
+      --config.entrypoint /opt/kernel-pool/kernel-pool.jar \
+      --config.cmd serve --config.cmd --config --config.cmd /etc/kernel-pool/sidecar.yaml
+    echo "$key" > "$OUT/sidecar.key"
+    log "sidecar image $SIDECAR_IMAGE built in $(( $(date +%s) - t0 ))s ($(du -m "$OUT/sidecar.oci.tar" | cut -f1) MiB)"
+  fi
+  echo "$OUT/sidecar.oci.tar" >&3
+}
+
+enterprise_gateway() {
+  local eg=$EG_HOME/enterprise_gateway-3.3.0 client=$EG_HOME/jupyter_client-6.1.12
+  [ -d "$eg/enterprise_gateway" ] && [ -d "$client/jupyter_client" ] \
+    || { echo "no EG 3.3.0 source under $EG_HOME (set EG_HOME)" >&2; exit 1; }
+  local key
+  key=$( (echo "$EG_PACKAGES $EG_IMAGE $KERNEL_IMAGE"; cat "$SRCS" "$0"; cd "$EG_HOME" \
+      && find enterprise_gateway-3.3.0/enterprise_gateway enterprise_gateway-3.3.0/etc/kernelspecs/python_kubernetes \
+        enterprise_gateway-3.3.0/etc/kernel-launchers/kubernetes jupyter_client-6.1.12/jupyter_client -type f -name '*' \
+        | sort | xargs sha256sum) | sha256sum | cut -c1-16)
+  if ! fresh enterprise-gateway "$key"; then
+    local t0; t0=$(date +%s)
+    local spec=/usr/local/share/jupyter/kernels/python_kubernetes
+    # EG's start script, as elyra's image runs it: its settings come from the EG_* environment
+    cat > "$W/start-enterprise-gateway.sh" <<'START'
+#!/bin/bash
+# Starts Enterprise Gateway 3.3.0 on all addresses; EG reads its other settings from EG_* variables.
+exec python3 -m enterprise_gateway --ip=0.0.0.0 --port="${EG_PORT:-8888}" --port_retries=0 "$@"
+START
+    # jupyter_client 6.1.12 ahead of Debian's 7.4.9, which EG 3.x does not accept
+    echo "/opt/enterprise-gateway/jupyter_client-6.1.12" > "$W/00-jupyter-client.pth"
+    echo "/opt/enterprise-gateway/enterprise_gateway-3.3.0" > "$W/enterprise-gateway.pth"
+    sed "s|elyra/kernel-py:VERSION|$KERNEL_IMAGE|" "$eg/etc/kernelspecs/python_kubernetes/kernel.json" > "$W/kernel.json"
+    rootfs enterprise-gateway "$EG_PACKAGES" \
+      'chroot "$1" useradd -m -u 1000 -g 100 -s /bin/bash jovyan' \
+      'mkdir -p "$1"/opt/enterprise-gateway "$1"'"$spec/scripts" \
+      "copy-in $eg /opt/enterprise-gateway" \
+      "copy-in $client /opt/enterprise-gateway" \
+      "copy-in $W/00-jupyter-client.pth $W/enterprise-gateway.pth /usr/local/lib/python3.11/dist-packages" \
+      "copy-in $W/kernel.json $spec" \
+      "copy-in $eg/etc/kernel-launchers/kubernetes/scripts/launch_kubernetes.py $eg/etc/kernel-launchers/kubernetes/scripts/kernel-pod.yaml.j2 $spec/scripts" \
+      "copy-in $W/start-enterprise-gateway.sh /usr/local/bin" \
+      'chmod 755 "$1"/usr/local/bin/start-enterprise-gateway.sh; chmod -R a+rX "$1"/opt/enterprise-gateway "$1"/usr/local/share/jupyter "$1"/usr/local/lib/python3.11' \
+      'chroot "$1" python3 -c "import enterprise_gateway, jupyter_client, kubernetes; assert jupyter_client.__version__ == \"6.1.12\", jupyter_client.__version__; print(\"EG image imports OK\")" >&2'
+    oci_archive enterprise-gateway "$EG_IMAGE" --config.user 1000:100 --config.workingdir /home/jovyan \
+      --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.env HOME=/home/jovyan \
+      --config.exposedports 8888/tcp --config.exposedports 8877/tcp \
+      --config.cmd /usr/local/bin/start-enterprise-gateway.sh
+    echo "$key" > "$OUT/enterprise-gateway.key"
+    log "EG image $EG_IMAGE built in $(( $(date +%s) - t0 ))s ($(du -m "$OUT/enterprise-gateway.oci.tar" | cut -f1) MiB)"
+  fi
+  echo "$OUT/enterprise-gateway.oci.tar" >&3
+}
+
+for target in "$@"; do
+  case $target in
+    sidecar) sidecar ;;
+    enterprise-gateway) enterprise_gateway ;;
+    *) echo "unknown target: $target (sidecar, enterprise-gateway)" >&2; exit 2 ;;
+  esac
+done
+rm -rf "$W"
