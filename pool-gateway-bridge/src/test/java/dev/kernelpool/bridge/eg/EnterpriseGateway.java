@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Assumptions;
  * kernelpool.eg.home} (system property), a folder holding EG 3.3.0's and jupyter_client 6.1.12's
  * source trees ({@code ../shared/vendor}; {@code .ci/run} sets it).
  */
-final class EnterpriseGateway {
+public final class EnterpriseGateway {
   private EnterpriseGateway() {}
 
   /** The vendored EG's folder, or the test is skipped with one line saying how to give it. */
-  static Path home() {
+  public static Path home() {
     String configured = Optional.ofNullable(System.getProperty("kernelpool.eg.home"))
         .orElse(System.getenv("KERNEL_POOL_EG_HOME"));
     if (configured == null || configured.isBlank() || !EnterpriseGatewayRunner.usable(Path.of(configured))) {

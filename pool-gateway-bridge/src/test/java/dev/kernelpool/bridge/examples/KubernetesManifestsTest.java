@@ -165,6 +165,26 @@ class KubernetesManifestsTest {
     assertThat(argv).containsSubsequence("--token-file", "/var/run/kernel-pool/token");
   }
 
+  /**
+   * Two bugs the deployment on a real node showed (DocumentedDeploymentIT): the sidecar shares EG's
+   * pod, so its response listener cannot take EG's response port (8877 in EG's chart), and the
+   * non-root containers can read the 0440 token Secret only through the pod's fsGroup.
+   */
+  @Test
+  void theSidecarSharesEgsPodWithoutItsPortAndReadsTheTokenThroughFsGroup() throws IOException {
+    V1ConfigMap config = all(V1ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals("kernel-pool-config")).findFirst().orElseThrow();
+    SidecarConfig parsed = SidecarConfig.parseYaml(config.getData().get("sidecar.yaml"));
+    var spec = all(V1Deployment.class).get(0).getSpec().getTemplate().getSpec();
+    V1Container sidecar = spec.getContainers().stream().filter(c -> c.getName().equals("kernel-pool")).findFirst().orElseThrow();
+
+    assertThat(parsed.listenerPort()).isNotEqualTo(8877).isNotEqualTo(8888).isNotEqualTo(parsed.httpPort());
+    assertThat(sidecar.getPorts()).filteredOn(p -> "kp-response".equals(p.getName()))
+        .extracting(p -> p.getContainerPort()).containsExactly(parsed.listenerPort());
+    assertThat(spec.getSecurityContext().getFsGroup()).isEqualTo(10001L);
+    assertThat(spec.getVolumes()).filteredOn(v -> v.getSecret() != null)
+        .allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440));
+  }
+
   /** The keys of EG's chart values this directory sets: its values.yaml has these and no extra-container keys. */
   private static final Set<String> CHART_KEYS = Set.of("deployment.replicas", "kernel.allowedKernels", "kernel.launchTimeout");
 

@@ -107,6 +107,27 @@ public final class RealCluster implements AutoCloseable {
     return revision;
   }
 
+  /**
+   * Starts a second kube-controller-manager, of the same binary and credentials, running the
+   * given controllers (e.g. {@code deployment,replicaset}): {@code start-cluster.sh} runs only
+   * those that quotas, namespaces and service accounts need, so a Deployment otherwise never gets
+   * a pod. Closing it stops it (SIGTERM, then SIGKILL after 15 s); its log is {@code
+   * controllers-NAMES.log} in {@link #dir()}.
+   */
+  public AutoCloseable startControllers(String controllers) throws IOException {
+    Path log = dir.resolve("controllers-" + controllers.replace(',', '-') + ".log");
+    Process p = new ProcessBuilder(bin.resolve("kube-controller-manager").toString(),
+        "--kubeconfig", dir.resolve("kcm.kubeconfig").toString(), "--leader-elect=false",
+        "--controllers", controllers, "--bind-address", "127.0.0.1", "--secure-port", "0", "--port", "0")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return () -> {
+      p.destroy();
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
+    };
+  }
+
   /** The folder this cluster's certificates, kubeconfigs and logs are in. */
   public Path dir() {
     return dir;
