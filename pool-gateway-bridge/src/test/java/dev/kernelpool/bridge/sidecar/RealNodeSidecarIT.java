@@ -37,6 +37,7 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
   private static final String MEMORY_LIMIT = "256Mi";
   @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.realNode(); // its close fails the class if the node left anything behind
   private String image;
+  private String extraResources = "";
 
   private RealNode node() {
     return ((RealTestCluster) cluster).node().orElseThrow();
@@ -50,7 +51,7 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
   /** Small enough that the suite's pools fit the node's two cores, with a memory limit the kubelet enforces. */
   @Override
   String resources() {
-    return "cpu=50m,memory=" + MEMORY_LIMIT + ",limits.memory=" + MEMORY_LIMIT;
+    return "cpu=50m,memory=" + MEMORY_LIMIT + ",limits.memory=" + MEMORY_LIMIT + extraResources;
   }
 
   @Override
@@ -171,6 +172,42 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
     assertThat(sidecar.registry().get(pod)).isEmpty();
   }
+
+  /**
+   * The kubelet's eviction manager evicts a pool pod: here because its kernel wrote more to its
+   * container's disk than the kernelspec's {@code limits.ephemeral-storage} (the same manager, the
+   * same outcome as an eviction under memory pressure, whose 50 MiB threshold a test cannot reach
+   * safely on a shared machine). The pod ends {@code Failed} with reason {@code Evicted}; the pool
+   * takes it out, says so in its Ended event with the kubelet's message, replaces it, and never
+   * hands it out.
+   */
+  @Test
+  void aPoolPodEvictedByItsKubeletIsReplacedAndNeverHandedOut() throws Exception {
+    extraResources = ",limits.ephemeral-storage=" + DISK_LIMIT;
+    Sidecar sidecar = sidecar("replica-0", 1);
+    await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+    PoolKernel warm = sidecar.registry().all().get(0);
+    V1Pod pod = ops.core().readNamespacedPod(warm.id(), ns).execute();
+    assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits())
+        .containsEntry("ephemeral-storage", io.kubernetes.client.custom.Quantity.fromString(DISK_LIMIT));
+    PythonPeer.run("jc_send.py", ConnectionFiles.toJson(warm.launch().orElseThrow().connectionInfo()).toString(), WRITE_PAST_THE_DISK_LIMIT);
+    // the eviction manager looks every 10 s at usage containerd samples every 10 s
+    await().atMost(Duration.ofSeconds(90)).until(() -> ops.events(ns).stream()
+        .anyMatch(e -> "Ended".equals(e.getReason()) && warm.id().equals(e.getInvolvedObject().getName())
+            && e.getMessage().contains("Evicted") && e.getMessage().contains("ephemeral")));
+    assertThat(ops.events(ns)).anyMatch(e -> "Evicted".equals(e.getReason()) && warm.id().equals(e.getInvolvedObject().getName())
+        && e.getSource() != null && "kubelet".equals(e.getSource().getComponent()));
+    await().atMost(WAIT).until(() -> sidecar.registry().all().stream()
+        .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(warm.id())));
+    assertThat(sidecar.registry().get(warm.id())).as("the evicted kernel is out of the registry").isEmpty();
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "after-eviction", Map.of("KERNEL_NAMESPACE", ns));
+    assertThat(hit.status()).isEqualTo(200);
+    assertThat(hit.body().path("pool_kernel").asText()).isNotEqualTo(warm.id());
+    SidecarFixture.shutdown(eg.await("after-eviction", Duration.ofSeconds(30)));
+  }
+
+  private static final String DISK_LIMIT = "32Mi";
+  private static final String WRITE_PAST_THE_DISK_LIMIT = "open('/tmp/fill', 'wb').write(b'x' * (64 * 1024 * 1024))";
 
   /** Someone deletes a warm pool pod (a user with delete rights, a node drain): the pool replaces it. */
   @Test
