@@ -11,17 +11,25 @@
 #                       laid out like elyra/enterprise-gateway:3.3.0 (user jovyan 1000:100, EG's
 #                       python_kubernetes kernelspec, CMD start-enterprise-gateway.sh): for sites
 #                       (and test machines) that cannot pull elyra's image
+#   kernel-py           the kernel image EG's Kubernetes kernelspecs (and the pool's) run, laid out
+#                       like elyra/kernel-py:3.3.0: Debian's python3 and ipykernel, EG's
+#                       bootstrap-kernel.sh as CMD and launch_ipykernel.py under
+#                       /usr/local/bin/kernel-launchers, user jovyan 1000:100; add a site's
+#                       libraries with KERNEL_EXTRA_PACKAGES (e.g. python3-numpy python3-pandas)
 #
 # Env: JAR         the executable jar (default pool-gateway-bridge/target/kernel-pool.jar)
 #      EG_HOME     folder holding enterprise_gateway-3.3.0/ and jupyter_client-6.1.12/
 #                  (default ../shared/vendor beside the repository)
 #      SIDECAR_IMAGE, EG_IMAGE   references to tag (default kernel-pool/kernel-pool:0.1.0,
 #                  elyra/enterprise-gateway:3.3.0)
-#      KERNEL_IMAGE  the image EG's python_kubernetes kernelspec names (default elyra/kernel-py:3.3.0)
+#      KERNEL_IMAGE  the kernel image's reference, and the one EG's python_kubernetes kernelspec
+#                  names (default elyra/kernel-py:3.3.0)
+#      KERNEL_EXTRA_PACKAGES  Debian packages added to the kernel image (default none)
 # Needs: mmdebstrap, umoci, python3 (Debian's; ../shared/node/install-node-deps.sh installs them).
 set -euo pipefail
-OUT=${1:?usage: build-images.sh OUT_DIR sidecar|enterprise-gateway...}; shift
-[ $# -gt 0 ] || { echo "usage: build-images.sh OUT_DIR sidecar|enterprise-gateway..." >&2; exit 2; }
+USAGE="usage: build-images.sh OUT_DIR sidecar|enterprise-gateway|kernel-py..."
+OUT=${1:?$USAGE}; shift
+[ $# -gt 0 ] || { echo "$USAGE" >&2; exit 2; }
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 JAR=${JAR:-$REPO/pool-gateway-bridge/target/kernel-pool.jar}
@@ -34,6 +42,8 @@ SIDECAR_PACKAGES="openjdk-17-jre-headless"
 EG_PACKAGES="python3 python-is-python3 python3-jupyter-server python3-ipykernel python3-pycryptodome python3-zmq
   python3-kubernetes python3-paramiko python3-pexpect python3-watchdog python3-distutils python3-jinja2 python3-requests
   python3-websocket python3-yaml bash"
+KERNEL_PACKAGES="python3 python-is-python3 python3-ipykernel python3-jupyter-client python3-pycryptodome python3-zmq bash
+  ${KERNEL_EXTRA_PACKAGES:-}"
 exec 3>&1 1>&2                       # stdout (fd 3) carries only the result lines
 log() { echo "[build-images] $*" >&2; }
 W=$OUT/work; mkdir -p "$W"
@@ -158,11 +168,38 @@ START
   echo "$OUT/enterprise-gateway.oci.tar" >&3
 }
 
+kernel_py() {
+  local eg=$EG_HOME/enterprise_gateway-3.3.0
+  local launcher=$eg/etc/kernel-launchers/python/scripts/launch_ipykernel.py bootstrap=$eg/etc/kernel-launchers/bootstrap/bootstrap-kernel.sh
+  [ -f "$launcher" ] && [ -f "$bootstrap" ] || { echo "no EG 3.3.0 launchers under $EG_HOME (set EG_HOME)" >&2; exit 1; }
+  local key
+  key=$( (echo "$KERNEL_PACKAGES $KERNEL_IMAGE"; cat "$SRCS" "$0" "$launcher" "$bootstrap") | sha256sum | cut -c1-16)
+  if ! fresh kernel-py "$key"; then
+    local t0; t0=$(date +%s)
+    local scripts=/usr/local/bin/kernel-launchers/python/scripts
+    rootfs kernel-py "$KERNEL_PACKAGES" \
+      'chroot "$1" useradd -m -u 1000 -g 100 -s /bin/bash jovyan' \
+      'mkdir -p "$1"'"$scripts" \
+      "copy-in $launcher $scripts" \
+      "copy-in $bootstrap /usr/local/bin" \
+      'chmod 755 "$1"/usr/local/bin/bootstrap-kernel.sh; chmod -R a+rX "$1"/usr/local/bin/kernel-launchers' \
+      'chroot "$1" python3 -c "import ipykernel.kernelapp, jupyter_client.connect, Cryptodome.Cipher.AES, zmq; print(\"kernel image imports OK\")" >&2'
+    oci_archive kernel-py "$KERNEL_IMAGE" --config.user 1000:100 --config.workingdir /home/jovyan \
+      --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.env HOME=/home/jovyan \
+      --config.env KERNEL_LANGUAGE=python --config.env KERNEL_LAUNCHERS_DIR=/usr/local/bin/kernel-launchers \
+      --config.cmd /usr/local/bin/bootstrap-kernel.sh
+    echo "$key" > "$OUT/kernel-py.key"
+    log "kernel image $KERNEL_IMAGE built in $(( $(date +%s) - t0 ))s ($(du -m "$OUT/kernel-py.oci.tar" | cut -f1) MiB)"
+  fi
+  echo "$OUT/kernel-py.oci.tar" >&3
+}
+
 for target in "$@"; do
   case $target in
     sidecar) sidecar ;;
     enterprise-gateway) enterprise_gateway ;;
-    *) echo "unknown target: $target (sidecar, enterprise-gateway)" >&2; exit 2 ;;
+    kernel-py) kernel_py ;;
+    *) echo "unknown target: $target (sidecar, enterprise-gateway, kernel-py)" >&2; exit 2 ;;
   esac
 done
 rm -rf "$W"

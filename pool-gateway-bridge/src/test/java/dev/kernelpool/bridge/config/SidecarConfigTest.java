@@ -112,7 +112,7 @@ class SidecarConfigTest {
     // configured without them never matched a launch.
     SidecarConfig c = SidecarConfig.parseYaml(String.join("\n",
         "backend: kubernetes",
-        "kernelspecs: [{name: python_kubernetes_pooled, image: 'elyra/kernel-py:3.2.3', resources: {cpu: '1', memory: 2Gi}}]",
+        "kernelspecs: [{name: python_kubernetes_pooled, image: 'elyra/kernel-py:3.3.0', resources: {cpu: '1', memory: 2Gi}}]",
         "kubernetes: {kernelServiceAccount: kernels}", ""));
     dev.kernelpool.bridge.claim.ProfileResolver resolver = new dev.kernelpool.bridge.claim.ProfileResolver(c.kernelspecs(), "team-a");
     Map<String, String> egLaunch = Map.of("KERNEL_USERNAME", "alice", "KERNEL_NAMESPACE", "team-a",

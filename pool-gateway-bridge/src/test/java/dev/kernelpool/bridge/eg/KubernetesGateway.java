@@ -71,7 +71,7 @@ final class KubernetesGateway implements AutoCloseable {
   record Options(Sizes sizes, String pooledImage, String unpooledImage, String pollInterval, boolean shortLease) {
     /** The suite's: EG's documented image (on a real node: the node's kernel image) for all three kernelspecs. */
     static Options of(Sizes sizes, RealNode node) {
-      String image = node == null ? "elyra/kernel-py:3.2.3" : node.kernelImage();
+      String image = node == null ? "elyra/kernel-py:3.3.0" : node.kernelImage();
       return new Options(sizes, image, image, "0.1", true);
     }
   }
@@ -216,7 +216,7 @@ final class KubernetesGateway implements AutoCloseable {
           .replace("/var/run/kernel-pool/token", sidecar.tokenFile().toString())
           .replace("/usr/local/share/kernel-pool/kernel-pool-launch.py", script.toString())
           .replace("/usr/local/share/jupyter/kernels/" + pooled + "/scripts/launch_kubernetes.py", launcher.toString())
-          .replace("elyra/kernel-py:3.2.3", options.pooledImage())
+          .replace("elyra/kernel-py:3.3.0", options.pooledImage())
           .replace("\"python3\", \"-I\"", "\"/usr/bin/python3\", \"-I\"")
           .replace("\"python\", ", "\"/usr/bin/python3\", ");
       Files.writeString(target.getParent().resolve("kernel.json"), spec);

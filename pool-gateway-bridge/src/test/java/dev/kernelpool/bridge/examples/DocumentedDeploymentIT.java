@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * own Helm chart rendered by a real Helm with {@code examples/kubernetes/helm/values.yaml} and
  * passed through {@code post-render.sh}, the manifests of {@code examples/kubernetes/} applied with
  * {@code kubectl} in the guide's order, on the real control plane with a real node. EG and the
- * sidecar run in one pod, two replicas, from images built from Debian packages by {@code
- * examples/docker/build-images.sh} and pulled by the kubelet from the node's registry; the sidecar
+ * sidecar run in one pod, two replicas, and kernels (cold and pooled) in theirs, from the three
+ * images {@code examples/docker/build-images.sh} builds from Debian packages, pulled by the kubelet
+ * from the node's registry; the sidecar
  * acts as EG's service account, which holds EG's chart's roles and the shipped {@code rbac.yaml}.
  * A user launches through EG's REST API from the host: cold first (EG's own launcher and pod), then
  * warm from the pool the sidecar filled after learning that launch.
@@ -102,7 +103,7 @@ class DocumentedDeploymentIT {
     Map<String, String> images = new LinkedHashMap<>();
     images.put("ghcr.io/kernel-pool/kernel-pool:0.1.0", node.push(built.get("sidecar"), "kernel-pool", "0.1.0"));
     images.put("elyra/enterprise-gateway:3.3.0", node.push(built.get("enterprise-gateway"), "enterprise-gateway", "3.3.0"));
-    images.put("elyra/kernel-py:3.2.3", node.kernelImageRemote());
+    images.put("elyra/kernel-py:3.3.0", node.push(built.get("kernel-py"), "kernel-py", "3.3.0"));
     assertSidecarImageIsTheDockerfiles(built.get("sidecar"));
 
     // the guide, step by step
@@ -156,6 +157,8 @@ class DocumentedDeploymentIT {
     assertThat(warmPod.getMetadata().getLabels()).containsEntry(PoolLabels.MANAGED_BY, PoolLabels.MANAGER)
         .containsEntry(PoolLabels.STATE, PoolLabels.STATE_CLAIMED);
     assertThat(warmPod.getMetadata().getAnnotations().get(PoolLabels.CLAIMED_BY)).isNotBlank();
+    assertThat(List.of(coldPod, warmPod)).as("both kernels run the kernel image built here")
+        .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(images.get("elyra/kernel-py:3.3.0")));
     assertThat(egLog(gateway)).contains("handed to kernel " + warm.kernelId());
     assertThat(eg.run(warm.kernelId(), "import socket; print(socket.gethostname())").strip()).isEqualTo(warmPod.getMetadata().getName());
     // the leader's Lease is in EG's namespace, held by one of the two EG pods (rbac.yaml's Role)
@@ -166,11 +169,11 @@ class DocumentedDeploymentIT {
         cold.firstResultMillis(), warm.firstResultMillis());
   }
 
-  /** Builds the sidecar image (from the jar this build packaged) and EG's, cached under {@link RealNode#IMAGES}. */
+  /** Builds the sidecar image (from the jar this build packaged), EG's and the kernel's, cached under {@link RealNode#IMAGES}. */
   private static Map<String, Path> build(Path egHome) throws IOException, InterruptedException {
     assertThat(JAR).as("the jar (failsafe runs after package)").exists();
     ProcessBuilder builder = new ProcessBuilder("bash", EXAMPLES.resolve("docker/build-images.sh").toString(),
-        RealNode.IMAGES.resolve("deployment").toString(), "sidecar", "enterprise-gateway")
+        RealNode.IMAGES.resolve("deployment").toString(), "sidecar", "enterprise-gateway", "kernel-py")
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put("JAR", JAR.toAbsolutePath().toString());
     builder.environment().put("EG_HOME", egHome.toString());
