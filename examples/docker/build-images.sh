@@ -99,6 +99,16 @@ PY
 # fresh NAME KEY : whether $OUT/NAME.oci.tar was built from inputs whose hash is KEY
 fresh() { [ -f "$OUT/$1.oci.tar" ] && [ "$(cat "$OUT/$1.key" 2>/dev/null)" = "$2" ]; }
 
+# built NAME KEY T0 WHAT : records that $OUT/NAME.oci.tar is of inputs KEY, and logs WHAT's build time and size
+built() {
+  echo "$2" > "$OUT/$1.key"
+  log "$4 built in $(( $(date +%s) - $3 ))s ($(du -m "$OUT/$1.oci.tar" | cut -f1) MiB)"
+}
+
+# The image configuration of EG's user, as elyra's EG and kernel images have it
+JOVYAN_CONFIG=(--config.user 1000:100 --config.workingdir /home/jovyan
+  --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.env HOME=/home/jovyan)
+
 sidecar() {
   [ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -pl pool-gateway-bridge -am package -DskipTests)" >&2; exit 1; }
   local key
@@ -119,8 +129,7 @@ sidecar() {
       --config.entrypoint java --config.entrypoint -XX:MaxRAMPercentage=75 --config.entrypoint -jar \
       --config.entrypoint /opt/kernel-pool/kernel-pool.jar \
       --config.cmd serve --config.cmd --config --config.cmd /etc/kernel-pool/sidecar.yaml
-    echo "$key" > "$OUT/sidecar.key"
-    log "sidecar image $SIDECAR_IMAGE built in $(( $(date +%s) - t0 ))s ($(du -m "$OUT/sidecar.oci.tar" | cut -f1) MiB)"
+    built sidecar "$key" "$t0" "sidecar image $SIDECAR_IMAGE"
   fi
   echo "$OUT/sidecar.oci.tar" >&3
 }
@@ -158,12 +167,10 @@ START
       "copy-in $W/start-enterprise-gateway.sh /usr/local/bin" \
       'chmod 755 "$1"/usr/local/bin/start-enterprise-gateway.sh; chmod -R a+rX "$1"/opt/enterprise-gateway "$1"/usr/local/share/jupyter "$1"/usr/local/lib/python3.11' \
       'chroot "$1" python3 -c "import enterprise_gateway, jupyter_client, kubernetes; assert jupyter_client.__version__ == \"6.1.12\", jupyter_client.__version__; print(\"EG image imports OK\")" >&2'
-    oci_archive enterprise-gateway "$EG_IMAGE" --config.user 1000:100 --config.workingdir /home/jovyan \
-      --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.env HOME=/home/jovyan \
+    oci_archive enterprise-gateway "$EG_IMAGE" "${JOVYAN_CONFIG[@]}" \
       --config.exposedports 8888/tcp --config.exposedports 8877/tcp \
       --config.cmd /usr/local/bin/start-enterprise-gateway.sh
-    echo "$key" > "$OUT/enterprise-gateway.key"
-    log "EG image $EG_IMAGE built in $(( $(date +%s) - t0 ))s ($(du -m "$OUT/enterprise-gateway.oci.tar" | cut -f1) MiB)"
+    built enterprise-gateway "$key" "$t0" "EG image $EG_IMAGE"
   fi
   echo "$OUT/enterprise-gateway.oci.tar" >&3
 }
@@ -184,12 +191,10 @@ kernel_py() {
       "copy-in $bootstrap /usr/local/bin" \
       'chmod 755 "$1"/usr/local/bin/bootstrap-kernel.sh; chmod -R a+rX "$1"/usr/local/bin/kernel-launchers' \
       'chroot "$1" python3 -c "import ipykernel.kernelapp, jupyter_client.connect, Cryptodome.Cipher.AES, zmq; print(\"kernel image imports OK\")" >&2'
-    oci_archive kernel-py "$KERNEL_IMAGE" --config.user 1000:100 --config.workingdir /home/jovyan \
-      --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.env HOME=/home/jovyan \
+    oci_archive kernel-py "$KERNEL_IMAGE" "${JOVYAN_CONFIG[@]}" \
       --config.env KERNEL_LANGUAGE=python --config.env KERNEL_LAUNCHERS_DIR=/usr/local/bin/kernel-launchers \
       --config.cmd /usr/local/bin/bootstrap-kernel.sh
-    echo "$key" > "$OUT/kernel-py.key"
-    log "kernel image $KERNEL_IMAGE built in $(( $(date +%s) - t0 ))s ($(du -m "$OUT/kernel-py.oci.tar" | cut -f1) MiB)"
+    built kernel-py "$key" "$t0" "kernel image $KERNEL_IMAGE"
   fi
   echo "$OUT/kernel-py.oci.tar" >&3
 }

@@ -140,13 +140,21 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     await().atMost(Duration.ofSeconds(60)).until(() -> ops.events(ns).stream()
         .anyMatch(e -> "Ended".equals(e.getReason()) && warm.id().equals(e.getInvolvedObject().getName())
             && e.getMessage().contains("OOMKilled")));
+    assertReplacedAndNeverHandedOut(sidecar, warm, "after-oom");
+  }
+
+  /**
+   * After a warm kernel ended: a warm replacement is there, the ended one is out of the registry,
+   * and a claim (as kernel {@code kernelId}) gets another.
+   */
+  private void assertReplacedAndNeverHandedOut(Sidecar sidecar, PoolKernel ended, String kernelId) throws Exception {
     await().atMost(WAIT).until(() -> sidecar.registry().all().stream()
-        .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(warm.id())));
-    assertThat(sidecar.registry().get(warm.id())).as("the dead kernel is out of the registry").isEmpty();
-    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "after-oom", Map.of("KERNEL_NAMESPACE", ns));
+        .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(ended.id())));
+    assertThat(sidecar.registry().get(ended.id())).as("the ended kernel is out of the registry").isEmpty();
+    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, kernelId, Map.of("KERNEL_NAMESPACE", ns));
     assertThat(hit.status()).isEqualTo(200);
-    assertThat(hit.body().path("pool_kernel").asText()).isNotEqualTo(warm.id());
-    SidecarFixture.shutdown(eg.await("after-oom", Duration.ofSeconds(30)));
+    assertThat(hit.body().path("pool_kernel").asText()).isNotEqualTo(ended.id());
+    SidecarFixture.shutdown(eg.await(kernelId, Duration.ofSeconds(30)));
   }
 
   /**
@@ -195,16 +203,11 @@ class RealNodeSidecarIT extends KubernetesSidecarSuite {
     await().atMost(Duration.ofSeconds(90)).until(() -> ops.events(ns).stream()
         .anyMatch(e -> "Ended".equals(e.getReason()) && warm.id().equals(e.getInvolvedObject().getName())
             && e.getMessage().contains("Evicted") && e.getMessage().contains("ephemeral")));
-    // the kubelet's own event, which its event recorder sends after the pod's status (rate-limited: on a busy run none of its events had arrived when the pool had already replaced the pod)
+    // the kubelet's own event, which its event recorder sends after the pod's status (rate-limited:
+    // on a busy run none of its events had arrived when the pool had already replaced the pod)
     await().atMost(Duration.ofSeconds(60)).until(() -> ops.events(ns).stream().anyMatch(e -> "Evicted".equals(e.getReason())
         && warm.id().equals(e.getInvolvedObject().getName()) && e.getSource() != null && "kubelet".equals(e.getSource().getComponent())));
-    await().atMost(WAIT).until(() -> sidecar.registry().all().stream()
-        .anyMatch(k -> k.state() == MemberState.WARM && !k.id().equals(warm.id())));
-    assertThat(sidecar.registry().get(warm.id())).as("the evicted kernel is out of the registry").isEmpty();
-    SidecarFixture.Answer hit = SidecarFixture.claim(sidecar, eg, "after-eviction", Map.of("KERNEL_NAMESPACE", ns));
-    assertThat(hit.status()).isEqualTo(200);
-    assertThat(hit.body().path("pool_kernel").asText()).isNotEqualTo(warm.id());
-    SidecarFixture.shutdown(eg.await("after-eviction", Duration.ofSeconds(30)));
+    assertReplacedAndNeverHandedOut(sidecar, warm, "after-eviction");
   }
 
   private static final String DISK_LIMIT = "32Mi";
