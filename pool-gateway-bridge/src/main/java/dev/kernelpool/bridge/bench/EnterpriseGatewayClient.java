@@ -25,6 +25,7 @@ public final class EnterpriseGatewayClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String base;
+  private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public EnterpriseGatewayClient(String hostPort) {
@@ -124,11 +125,16 @@ public final class EnterpriseGatewayClient {
    * go idle after it; fails with a timeout when no answer comes in time.
    */
   public Executed execute(String kernelId, String code, Duration timeout) throws Exception {
+    return execute(kernelId, code, timeout, OPEN_TIMEOUT);
+  }
+
+  /** The same, waiting up to {@code open} for EG to open the websocket (it first awaits the kernel's kernel_info reply). */
+  public Executed execute(String kernelId, String code, Duration timeout, Duration open) throws Exception {
     String msgId = UUID.randomUUID().toString();
     Collector collector = new Collector(msgId);
-    WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+    WebSocket ws = http.newWebSocketBuilder().connectTimeout(open)
         .buildAsync(URI.create("ws://" + base + "/api/kernels/" + kernelId + "/channels"), collector)
-        .get(10, TimeUnit.SECONDS);
+        .get(open.toMillis(), TimeUnit.MILLISECONDS);
     try {
       ObjectNode msg = JSON.createObjectNode();
       msg.putObject("header").put("msg_id", msgId).put("msg_type", "execute_request").put("username", "alice")
@@ -161,7 +167,12 @@ public final class EnterpriseGatewayClient {
 
   /** Runs {@code code} expecting success; returns its text. */
   public String run(String kernelId, String code) throws Exception {
-    Executed e = execute(kernelId, code, Duration.ofSeconds(30));
+    return run(kernelId, code, OPEN_TIMEOUT);
+  }
+
+  /** The same, waiting up to {@code open} for EG to open the websocket. */
+  public String run(String kernelId, String code, Duration open) throws Exception {
+    Executed e = execute(kernelId, code, Duration.ofSeconds(30), open);
     if (!e.ok()) {
       throw new AssertionError("execute of " + code + " failed: " + e);
     }
