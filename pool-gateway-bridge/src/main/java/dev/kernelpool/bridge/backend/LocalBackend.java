@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Set;
 import java.net.InetSocketAddress;
@@ -249,20 +250,29 @@ public final class LocalBackend implements KernelBackend {
     this.gone = callback;
   }
 
-  /** Kills every kernel the pool still owns; released (claimed) kernels are EG's and stay. */
+  /**
+   * Ends every kernel the pool still owns: SIGTERM first (the launcher removes the connection file
+   * of a kernel still starting), SIGKILL to what is left after the grace period. Released (claimed)
+   * kernels are EG's and stay.
+   */
   @Override
   public void close() {
     stopping.addAll(owned.keySet());
+    Map<Process, List<ProcessHandle>> ending = new HashMap<>();
     for (Process p : owned.values()) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      ending.put(p, p.descendants().toList());
+      p.destroy();
     }
-    for (Process p : owned.values()) {
-      try {
-        p.waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    long until = System.nanoTime() + GRACE.toNanos();
+    try {
+      for (Map.Entry<Process, List<ProcessHandle>> e : ending.entrySet()) {
+        e.getKey().waitFor(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        e.getValue().forEach(ProcessHandle::destroyForcibly);
+        e.getKey().destroyForcibly();
+        e.getKey().waitFor(5, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     owned.clear();
   }

@@ -7,7 +7,6 @@ import dev.kernelpool.bridge.bench.Percentiles;
 import dev.kernelpool.bridge.bench.WireBench;
 import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.sidecar.Sidecar;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -49,7 +48,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("kernel-pool-bench");
+    try (ScratchFolder scratch = ScratchFolder.create("kernel-pool-bench")) {
+      return run(scratch.path());
+    }
+  }
+
+  private int run(Path dir) throws Exception {
     DemoCommand.quietLogs();
     switch (which) {
       case "wire" -> {

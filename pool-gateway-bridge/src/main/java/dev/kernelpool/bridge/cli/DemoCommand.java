@@ -5,7 +5,6 @@ import dev.kernelpool.bridge.bench.ClaimBench;
 import dev.kernelpool.bridge.config.SidecarConfig;
 import dev.kernelpool.bridge.sidecar.Sidecar;
 import dev.kernelpool.core.snapshot.MemberState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -44,7 +43,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     quietLogs();
-    Path dir = Files.createTempDirectory("kernel-pool-demo");
+    try (ScratchFolder scratch = ScratchFolder.create("kernel-pool-demo")) {
+      return run(scratch);
+    }
+  }
+
+  private int run(ScratchFolder scratch) throws Exception {
+    Path dir = scratch.path();
     SidecarConfig config = SidecarConfig.localPool(dir.resolve("work"), pythonOption.python, pool);
     System.out.printf("kernel-pool demo: starting a sidecar with a pool of %d local python3 kernels%n", pool);
     try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
@@ -52,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
       while (sidecar.registry().count(MemberState.WARM) < pool) {
         if (System.nanoTime() - start > 120_000_000_000L) {
           System.err.println("kernel-pool demo: the pool did not warm up in 2 minutes; see " + dir.resolve("work"));
+          scratch.keep();
           return 1;
         }
         Thread.sleep(50);

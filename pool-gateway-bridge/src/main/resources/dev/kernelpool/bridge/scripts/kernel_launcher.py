@@ -115,7 +115,7 @@ def serve_comm_port(listener):
             except (OSError, ValueError):
                 continue
         if request.get("shutdown"):
-            os._exit(0)
+            end()
         signum = int(request.get("signum", 0))
         if signum > 0:
             os.kill(os.getpid(), signum)
@@ -141,7 +141,7 @@ def exit_with_parent_unless_claimed(pool_id):
                 if os.getppid() == parent:
                     continue
             if os.environ.get("KERNEL_ID") == pool_id:
-                os._exit(0)
+                end()
             return
 
     threading.Thread(target=watch, name="kernel-pool-parent", daemon=True).start()
@@ -168,9 +168,6 @@ def main(argv):
         "transport": "tcp", "signature_scheme": "hmac-sha256",
         "kernel_name": opts.get("kernel-name", "python3"),
     }
-    fd, connection_file = tempfile.mkstemp(prefix="kernel-pool-", suffix=".json")
-    with os.fdopen(fd, "w") as f:
-        json.dump(info, f)
     for s in held:
         s.close()
     threading.Thread(target=serve_comm_port, args=(comm,), daemon=True).start()
@@ -185,14 +182,35 @@ def main(argv):
 
     from ipykernel.kernelapp import IPKernelApp
 
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGTERM, lambda *_: end())
+    # ipykernel reads its ports and key from a file: it exists only while ipykernel starts, and a
+    # kernel ended meanwhile removes it (end), so no key is left in the temporary folder
+    fd, connection_file = tempfile.mkstemp(prefix="kernel-pool-", suffix=".json")
+    CONNECTION_FILES.append(connection_file)
+    with os.fdopen(fd, "w") as f:
+        json.dump(info, f)
     app = IPKernelApp.instance()
     app.initialize(["-f", connection_file, "--IPKernelApp.parent_handle=0"])
-    try:
-        os.unlink(connection_file)
-    except OSError:
-        pass
+    remove_connection_files()
     app.start()
+
+
+# the connection file while ipykernel starts (at most one)
+CONNECTION_FILES = []
+
+
+def remove_connection_files():
+    while CONNECTION_FILES:
+        try:
+            os.unlink(CONNECTION_FILES.pop())
+        except OSError:
+            pass
+
+
+def end():
+    """Ends the launcher and its kernel at once (a shutdown, SIGTERM or the sidecar gone)."""
+    remove_connection_files()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,11 @@ package dev.kernelpool.bridge.eg;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The processes a test caused: the kernels it used (their pids, asked from inside each kernel) and
  * every process whose command line names one of its EG kernel ids (launch scripts, EG's cold
- * launchers). {@link #assertNoneLeft} waits for all of them to be gone.
+ * launchers). {@link #assertNoneLeft} waits for all of them to be gone, then deletes their connection files.
  */
 final class KernelProcesses {
   private final Set<Long> pids = ConcurrentHashMap.newKeySet();
@@ -40,5 +45,24 @@ final class KernelProcesses {
   void assertNoneLeft() {
     await("no kernel process of this test left running").atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100)).until(() -> running().isEmpty());
+    removeConnectionFiles();
+  }
+
+  /**
+   * Deletes what EG's launcher leaves of a kernel killed under it: its connection file, {@code
+   * kernel-ID_*.json} in the temporary folder (EG passes its kernels no TMPDIR of ours: they inherit
+   * only EG's whitelisted variables).
+   */
+  private void removeConnectionFiles() {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")), "kernel-*.json")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (kernelIds.stream().anyMatch(id -> name.startsWith("kernel-" + id + "_"))) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

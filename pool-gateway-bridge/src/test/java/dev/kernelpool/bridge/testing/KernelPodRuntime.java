@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kernelpool.bridge.backend.Scripts;
 import dev.kernelpool.bridge.bench.LocalIpykernel;
 import dev.kernelpool.k8s.testing.KubeletSimulator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,9 @@ public final class KernelPodRuntime implements KubeletSimulator.PodRuntime, Auto
     if (egs) {
       builder.environment().putAll(env);
     }
+    // the pod's own temporary folder, as a container's /tmp: what its launcher leaves there (EG's keeps a
+    // killed kernel's connection file) goes with the runtime's folder
+    builder.environment().put("TMPDIR", Files.createDirectories(dir.resolve(name + ".tmp")).toString());
     Process p = builder.start();
     running.put(pod.path("metadata").path("namespace").asText() + "/" + name, p);
     p.onExit().thenRun(exited);
