@@ -63,8 +63,9 @@ def port_range(text):
 
 
 def bind_socket(ip, lower, upper):
+    # no SO_REUSEADDR: on Linux, sockets that all set it may bind one port together while none listens,
+    # so a launcher's held ports would reserve nothing against each other or another such launcher
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if lower <= 0:
         s.bind((ip, 0))
         return s
@@ -190,8 +191,10 @@ def main(argv):
     with os.fdopen(fd, "w") as f:
         json.dump(info, f)
     app = IPKernelApp.instance()
-    app.initialize(["-f", connection_file, "--IPKernelApp.parent_handle=0"])
-    remove_connection_files()
+    try:
+        app.initialize(["-f", connection_file, "--IPKernelApp.parent_handle=0"])
+    finally:  # also when ipykernel cannot bind a port another process took since the report
+        remove_connection_files()
     app.start()
 
 
