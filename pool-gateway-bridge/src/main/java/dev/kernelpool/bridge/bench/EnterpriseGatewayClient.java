@@ -130,8 +130,13 @@ public final class EnterpriseGatewayClient {
 
   /** The same, waiting up to {@code open} for EG to open the websocket (it first awaits the kernel's kernel_info reply). */
   public Executed execute(String kernelId, String code, Duration timeout, Duration open) throws Exception {
+    return execute(kernelId, code, timeout, open, new CompletableFuture<>());
+  }
+
+  private Executed execute(String kernelId, String code, Duration timeout, Duration open, CompletableFuture<String> printed)
+      throws Exception {
     String msgId = UUID.randomUUID().toString();
-    Collector collector = new Collector(msgId);
+    Collector collector = new Collector(msgId, printed);
     WebSocket ws = http.newWebSocketBuilder().connectTimeout(open)
         .buildAsync(URI.create("ws://" + base + "/api/kernels/" + kernelId + "/channels"), collector)
         .get(open.toMillis(), TimeUnit.MILLISECONDS);
@@ -156,9 +161,18 @@ public final class EnterpriseGatewayClient {
    * exceptionally (a kernel that exits sends no reply).
    */
   public CompletableFuture<Executed> executeAsync(String kernelId, String code, Duration timeout) {
+    return executeAsync(kernelId, code, timeout, new CompletableFuture<>());
+  }
+
+  /**
+   * The same; {@code printed} completes with the cell's first printed text. A cell that prints
+   * first is then running its own code: EG's "busy" comes earlier, while the kernel still ignores
+   * SIGINT, so an interrupt at "busy" can be lost.
+   */
+  public CompletableFuture<Executed> executeAsync(String kernelId, String code, Duration timeout, CompletableFuture<String> printed) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return execute(kernelId, code, timeout);
+        return execute(kernelId, code, timeout, OPEN_TIMEOUT, printed);
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }
@@ -181,6 +195,7 @@ public final class EnterpriseGatewayClient {
 
   private static final class Collector implements WebSocket.Listener {
     private final String msgId;
+    private final CompletableFuture<String> printed;
     private final StringBuilder partial = new StringBuilder();
     private final StringBuilder text = new StringBuilder();
     private final CompletableFuture<Executed> done = new CompletableFuture<>();
@@ -189,8 +204,9 @@ public final class EnterpriseGatewayClient {
     private boolean replied;
     private boolean idle;
 
-    Collector(String msgId) {
+    Collector(String msgId, CompletableFuture<String> printed) {
       this.msgId = msgId;
+      this.printed = printed;
     }
 
     @Override
@@ -216,7 +232,10 @@ public final class EnterpriseGatewayClient {
       JsonNode content = m.path("content");
       switch (m.path("header").path("msg_type").asText()) {
         case "execute_result" -> text.append(content.path("data").path("text/plain").asText());
-        case "stream" -> text.append(content.path("text").asText());
+        case "stream" -> {
+          text.append(content.path("text").asText());
+          printed.complete(content.path("text").asText());
+        }
         case "error" -> error = content.path("ename").asText();
         case "execute_reply" -> {
           status = content.path("status").asText();

@@ -181,8 +181,10 @@ abstract class EnterpriseGatewaySuite {
   void interruptStopsARunningCellAndTheKernelGoesOn() throws Exception {
     String id = startWarm();
     pidOf(id);
-    CompletableFuture<Executed> sleeping = client.executeAsync(id, "import time\nprint('in', flush=True)\ntime.sleep(60)", LONG);
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(id).equals("busy"));
+    CompletableFuture<String> printed = new CompletableFuture<>();
+    CompletableFuture<Executed> sleeping = client.executeAsync(id, "import time\nprint('in', flush=True)\ntime.sleep(60)", LONG, printed);
+    // the cell's own code runs once it prints (at EG's "busy" the kernel may still ignore SIGINT)
+    assertThat(printed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("in\n");
     assertThat(client.interrupt(id)).isEqualTo(204);
     Executed interrupted = sleeping.get(20, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(interrupted.error()).isEqualTo("KeyboardInterrupt");
