@@ -266,16 +266,18 @@ abstract class EnterpriseGatewaySuite {
     pidOf(victim);
     pidOf(noisy);
     CompletableFuture<Executed> longCell = client.executeAsync(victim, "import time\nfor _ in range(40):\n    time.sleep(0.1)\nprint('done')", LONG);
-    CompletableFuture<Executed> busy = client.executeAsync(noisy, "while True:\n    pass", LONG);
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.executionState(noisy).equals("busy"));
+    CompletableFuture<String> looping = new CompletableFuture<>();
+    CompletableFuture<Executed> busy = client.executeAsync(noisy, "print('in', flush=True)\nwhile True:\n    pass", LONG, looping);
+    looping.get(10, java.util.concurrent.TimeUnit.SECONDS); // the loop runs (at EG's "busy" the kernel may still ignore SIGINT)
     for (int i = 0; i < 10; i++) {
       assertThat(client.interrupt(noisy)).isEqualTo(204);
       Thread.sleep(100);
     }
     // The interrupts stop the loop: the cell ends or the kernel goes idle. ipykernel 6.17 reports KeyboardInterrupt,
-    // or, when a further SIGINT lands while it handles one, ends the cell with no error message (seen in one CI run);
-    // in another run no reply came within 30 s (its cause not caught: the kernel may have been idle without replying).
-    // A kernel still busy after all this fails the test; what it is about is what follows.
+    // or, when a further SIGINT lands while it handles one, ends the cell with no error message (seen in one CI run).
+    // (In another run no reply came within 30 s: then the interrupts were sent at EG's "busy", which may come before
+    // the kernel handles SIGINT; they are now sent once the loop runs.) A kernel still busy after all this fails the
+    // test; what it is about is what follows.
     await().atMost(Duration.ofSeconds(30)).until(() -> busy.isDone() || client.executionState(noisy).equals("idle"));
     if (busy.isDone()) {
       assertThat(busy.get().error()).isIn("KeyboardInterrupt", "");
