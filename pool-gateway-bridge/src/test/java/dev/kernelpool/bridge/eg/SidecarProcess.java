@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The sidecar as users run it: {@code java -jar kernel-pool.jar serve --config FILE}, a process of
@@ -80,6 +81,11 @@ final class SidecarProcess implements AutoCloseable {
       if (!p.isAlive()) {
         throw new IllegalStateException("sidecar did not start: " + Files.readString(log));
       }
+    } catch (ConditionTimeoutException e) {
+      String answer = sidecar.warm() < 0 ? "no answer" : sidecar.get("/pools");
+      sidecar.close();
+      throw new IllegalStateException("the sidecar's pool of " + size + " was not warm in 60 s; /pools: " + answer
+          + "\nits log:\n" + Files.readString(log), e);
     } catch (RuntimeException e) {
       sidecar.close();
       throw e;
