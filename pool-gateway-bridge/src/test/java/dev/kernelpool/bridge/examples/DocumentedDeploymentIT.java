@@ -20,6 +20,9 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentedDeploymentIT {
   @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.realNode();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Path EXAMPLES = Path.of("../examples");
   private static final Path JAR = Path.of("target/kernel-pool.jar");
   private static final String EG_NS = "enterprise-gateway";
@@ -149,12 +153,18 @@ class DocumentedDeploymentIT {
     // the sidecar learnt the launch: a warm kernel of its profile appears in team-a
     await("a warm pool kernel in " + TEAM).atMost(ROLLOUT).pollInterval(Duration.ofSeconds(1))
         .until(() -> !cluster.ops().pods(TEAM, PoolLabels.STATE + "=" + PoolLabels.STATE_WARM).isEmpty());
+    // ... offered by the replica the launch goes through: each learns warm pods from its own informers
+    // (pod and Secret), which can lag the API server's state on a busy node
+    String sidecar = "http://" + gateway.getStatus().getPodIP() + ":8765/pools";
+    await("the sidecar beside " + gateway.getMetadata().getName() + " offers a warm kernel in " + TEAM).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(() -> offered(sidecar, TEAM) > 0);
 
     // warm: the same launch is a pool kernel, claimed (a patch only rbac.yaml grants: EG's roles cannot patch pods)
     EnterpriseGatewayClient.TimedLaunch warm = eg.timedLaunch("python_kubernetes_pooled", alice);
     kernels.add(warm.kernelId());
     V1Pod warmPod = kernelPod(warm.kernelId());
-    assertThat(warmPod.getMetadata().getLabels()).containsEntry(PoolLabels.MANAGED_BY, PoolLabels.MANAGER)
+    assertThat(warmPod.getMetadata().getLabels()).as("a warm launch; EG's log:%n%s%nthe sidecar's log:%n%s", egLog(gateway), sidecarLog(gateway))
+        .containsEntry(PoolLabels.MANAGED_BY, PoolLabels.MANAGER)
         .containsEntry(PoolLabels.STATE, PoolLabels.STATE_CLAIMED);
     assertThat(warmPod.getMetadata().getAnnotations().get(PoolLabels.CLAIMED_BY)).isNotBlank();
     assertThat(List.of(coldPod, warmPod)).as("both kernels run the kernel image built here")
@@ -281,6 +291,27 @@ class DocumentedDeploymentIT {
   private String egLog(V1Pod gateway) throws Exception {
     return cluster.ops().core().readNamespacedPodLog(gateway.getMetadata().getName(), EG_NS).container("enterprise-gateway")
         .execute();
+  }
+
+  private String sidecarLog(V1Pod gateway) throws Exception {
+    return cluster.ops().core().readNamespacedPodLog(gateway.getMetadata().getName(), EG_NS).container("kernel-pool")
+        .execute();
+  }
+
+  /** Warm kernels in {@code namespace} that a replica's sidecar offers for claims, from its {@code /pools}. */
+  private static long offered(String pools, String namespace) throws IOException, InterruptedException {
+    HttpResponse<String> answer = HTTP.send(
+        HttpRequest.newBuilder(URI.create(pools)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    long warm = 0;
+    for (JsonNode ns : JSON.readTree(answer.body()).path("namespaces")) {
+      if (ns.path("namespace").asText().equals(namespace)) {
+        for (JsonNode p : ns.path("profiles")) {
+          warm += p.path("warm").asLong();
+        }
+      }
+    }
+    return warm;
   }
 
   private String kubectl(String... args) throws IOException, InterruptedException {
