@@ -19,6 +19,10 @@ import dev.kernelpool.k8s.testing.RealTestCluster;
 import dev.kernelpool.k8s.testing.TestCluster;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,9 +150,9 @@ abstract class KubernetesGatewaySuite {
   }
 
   private static JsonNode pools() throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(sidecar.url() + "/pools")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(sidecar.url() + "/pools")).build(),
+        HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }
 
@@ -158,6 +163,22 @@ abstract class KubernetesGatewaySuite {
 
   private static String requests(V1Pod pod, String resource) {
     return pod.getSpec().getContainers().get(0).getResources().getRequests().get(resource).toSuffixedString();
+  }
+
+  /**
+   * Awaits {@link #warmOf(String, long)} for up to 2 minutes; a timeout says what the sidecar planned
+   * and holds ({@code /pools}: targets, budget, warm and starting per profile).
+   */
+  private static void awaitWarm(String kernelspec, long cpuMillis) throws Exception {
+    try {
+      await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, cpuMillis));
+    } catch (ConditionTimeoutException e) {
+      HttpResponse<String> pools = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(sidecar.url() + "/pools")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      throw new AssertionError("no warm kernel of " + kernelspec + " at " + cpuMillis + "m cpu in 2 min; /pools: " + pools.body()
+          + "\nregistry: " + sidecar.registry().all(), e);
+    }
   }
 
   /** A warm kernel of {@code kernelspec} whose profile asks {@code cpuMillis}: what a launch of that profile is served from. */
@@ -189,7 +210,7 @@ abstract class KubernetesGatewaySuite {
 
     // The launch taught the pool: it fills the namespace, and the next launch is served warm. (A warm
     // kernel of another test's profile, 2 cpu, does not count: a CI run launched before this one's.)
-    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
+    awaitWarm(kernelspec, sizes.cpuMillis());
     long hits = sidecar.metrics().claims(NS, kernelspec, "hit");
     Started s = client.start(kernelspec, ALICE);
 
@@ -216,14 +237,14 @@ abstract class KubernetesGatewaySuite {
 
 
     // Restart: EG deletes the pod by its real name and launches again, under the same kernel id.
-    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
+    awaitWarm(kernelspec, sizes.cpuMillis());
     String before = claimed.getMetadata().getName();
     assertThat(client.restart(s.kernelId())).isEqualTo(200);
     assertThat(client.run(s.kernelId(), "2 + 3")).isEqualTo("5");
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ops().pods(NS, "").stream()
         .noneMatch(p -> p.getMetadata().getName().equals(before)));
     // A kernel that dies is restarted by EG's auto-restart into a working one.
-    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
+    awaitWarm(kernelspec, sizes.cpuMillis());
     client.executeAsync(s.kernelId(), "import os; os._exit(1)", Duration.ofSeconds(5)); // a kernel that exits sends no reply
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
         .until(() -> client.execute(s.kernelId(), "6 * 7", Duration.ofSeconds(5)).text().equals("42"));
@@ -231,7 +252,7 @@ abstract class KubernetesGatewaySuite {
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> kernelPods(s.kernelId()).isEmpty());
     assertThat(cluster.ops().namespaceExists(NS)).as("the user's namespace stays").isTrue();
-    await("the pool refills").atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.cpuMillis()));
+    awaitWarm(kernelspec, sizes.cpuMillis()); // the pool refills
   }
 
   @ParameterizedTest
@@ -251,7 +272,7 @@ abstract class KubernetesGatewaySuite {
     assertThat(client.delete(s.kernelId())).isEqualTo(204);
 
     // The launch taught the pool that profile: the next such launch is served warm.
-    await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, sizes.bigCpuMillis()));
+    awaitWarm(kernelspec, sizes.bigCpuMillis());
     Started warm = client.start(kernelspec, big);
     assertThat(warm.status()).isEqualTo(201);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sidecar.metrics().claims(NS, kernelspec, "hit"))
