@@ -173,10 +173,7 @@ abstract class KubernetesGatewaySuite {
     try {
       await().atMost(Duration.ofSeconds(120)).until(() -> warmOf(kernelspec, cpuMillis));
     } catch (ConditionTimeoutException e) {
-      HttpResponse<String> pools = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(sidecar.url() + "/pools")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      throw new AssertionError("no warm kernel of " + kernelspec + " at " + cpuMillis + "m cpu in 2 min; /pools: " + pools.body()
+      throw new AssertionError("no warm kernel of " + kernelspec + " at " + cpuMillis + "m cpu in 2 min; /pools: " + pools()
           + "\nregistry: " + sidecar.registry().all(), e);
     }
   }

@@ -163,7 +163,7 @@ class DocumentedDeploymentIT {
     EnterpriseGatewayClient.TimedLaunch warm = eg.timedLaunch("python_kubernetes_pooled", alice);
     kernels.add(warm.kernelId());
     V1Pod warmPod = kernelPod(warm.kernelId());
-    assertThat(warmPod.getMetadata().getLabels()).as("a warm launch; EG's log:%n%s%nthe sidecar's log:%n%s", egLog(gateway), sidecarLog(gateway))
+    assertThat(warmPod.getMetadata().getLabels()).as(() -> "a warm launch; " + logs(gateway))
         .containsEntry(PoolLabels.MANAGED_BY, PoolLabels.MANAGER)
         .containsEntry(PoolLabels.STATE, PoolLabels.STATE_CLAIMED);
     assertThat(warmPod.getMetadata().getAnnotations().get(PoolLabels.CLAIMED_BY)).isNotBlank();
@@ -293,9 +293,15 @@ class DocumentedDeploymentIT {
         .execute();
   }
 
-  private String sidecarLog(V1Pod gateway) throws Exception {
-    return cluster.ops().core().readNamespacedPodLog(gateway.getMetadata().getName(), EG_NS).container("kernel-pool")
-        .execute();
+  /** EG's and the sidecar's logs in {@code gateway}, for a failure's message (read only when it fails). */
+  private String logs(V1Pod gateway) {
+    try {
+      String sidecar = cluster.ops().core().readNamespacedPodLog(gateway.getMetadata().getName(), EG_NS).container("kernel-pool")
+          .execute();
+      return "EG's log:\n" + egLog(gateway) + "\nthe sidecar's log:\n" + sidecar;
+    } catch (Exception e) {
+      return "(logs not readable: " + e.getMessage() + ")";
+    }
   }
 
   /** Warm kernels in {@code namespace} that a replica's sidecar offers for claims, from its {@code /pools}. */
