@@ -1,6 +1,7 @@
 package dev.kernelpool.bridge.eg;
 
 import dev.kernelpool.bridge.eg.KubernetesGateway.Sizes;
+import dev.kernelpool.k8s.testing.ClusterExtension.ClassFolder;
 import dev.kernelpool.k8s.testing.Closing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,7 +36,6 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -79,9 +79,9 @@ abstract class KubernetesGatewaySuite {
 
   /** Starts EG and the sidecar on the class's cluster. */
   @BeforeAll
-  static void start(TestCluster started, @TempDir Path temp) throws Exception {
+  static void start(TestCluster started, ClassFolder folder) throws Exception {
     Path home = EnterpriseGateway.home();
-    dir = temp;
+    dir = Files.createDirectories(folder.path().resolve("gateway"));
     cluster = started;
     node = started instanceof RealTestCluster real ? real.node().orElse(null) : null;
     sizes = node == null ? Sizes.DOCUMENTED : Sizes.NODE;

@@ -14,19 +14,21 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Provides a test class's cluster: starts it once before the class's tests, in a folder of its own
  * under {@code /tmp/junit-*}, and stops it after them (then whatever its {@link Starter} added, then
- * the folder); or, where the peer is absent, prints one line and skips the class. Methods of the
- * class (its {@code @BeforeAll} and {@code @BeforeEach} too) take the cluster, anything the starter
- * added and the class's {@link ApiCallRecorder} as parameters, by type. Register it on the concrete
- * class of a shared suite:
+ * the folder, unless a test of the class failed: then the folder stays, with the logs of what ran in
+ * it, and one line on stderr names it); or, where the peer is absent, prints one line and skips the
+ * class. Methods of the class (its {@code @BeforeAll} and {@code @BeforeEach} too) take the cluster,
+ * anything the starter added, the class's {@link ApiCallRecorder} and its {@link ClassFolder} as
+ * parameters, by type. Register it on the concrete class of a shared suite:
  *
  * <pre>{@code @RegisterExtension static final ClusterExtension CLUSTER = ClusterExtension.real();}</pre>
  */
-public final class ClusterExtension implements BeforeAllCallback, ParameterResolver {
+public final class ClusterExtension implements BeforeAllCallback, ParameterResolver, TestWatcher {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ClusterExtension.class);
 
   /** Starts a cluster in a folder under {@code dir} (the class's); empty (with one line on stderr) where its peer is absent. */
@@ -44,6 +46,12 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
       return value;
     }
   }
+
+  /**
+   * The class's folder, beside its cluster's: where the class keeps its own logs (a gateway's, a
+   * sidecar's) so that they stay with the cluster's when a test fails.
+   */
+  public record ClassFolder(Path path) {}
 
   private final Starter starter;
   private final String absent;
@@ -103,7 +111,7 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
       return false;
     }
     Class<?> type = parameter.getParameter().getType();
-    return type == ApiCallRecorder.class || started(context).values().anyMatch(type::isInstance);
+    return type == ApiCallRecorder.class || type == ClassFolder.class || started(context).values().anyMatch(type::isInstance);
   }
 
   @Override
@@ -112,7 +120,19 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
     if (type == ApiCallRecorder.class) {
       return started(context).recorder;
     }
+    if (type == ClassFolder.class) {
+      return new ClassFolder(started(context).dir);
+    }
     return started(context).values().filter(type::isInstance).findFirst().orElseThrow();
+  }
+
+  /** Keeps the class's folder: what its cluster, kernels and gateway logged is what the failure needs explained. */
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    Started started = context.getStore(NAMESPACE).get(Started.class, Started.class);
+    if (started != null) {
+      started.failed = true;
+    }
   }
 
   private static Started started(ExtensionContext context) {
@@ -129,6 +149,7 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
     private final Resources resources;
     private final ApiCallRecorder recorder = new ApiCallRecorder();
     private TestCluster cluster;
+    private volatile boolean failed;
 
     Started(Path dir, Resources resources) {
       this.dir = dir;
@@ -150,7 +171,11 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
           closing.add(c);
         }
       }
-      closing.add(() -> delete(dir));
+      if (failed) {
+        System.err.println("ClusterExtension: a test failed; its class's folder stays: " + dir);
+      } else {
+        closing.add(() -> delete(dir));
+      }
       try {
         Closing.all(closing.toArray(AutoCloseable[]::new));
       } catch (IOException | RuntimeException e) {
