@@ -83,6 +83,7 @@ public final class LocalBackend implements KernelBackend {
     this.responseAddress = responseAddress;
     this.publicKey = publicKey;
     this.launcher = Scripts.extract(Scripts.KERNEL_LAUNCHER, settings.workDir());
+    EphemeralPorts.of(EphemeralPorts.LINUX).flatMap(p -> p.overlap("local.portRange", settings.portRange())).ifPresent(LOG::warn);
   }
 
   @Override

@@ -49,7 +49,7 @@ public final class GatewayBench {
     try (Sidecar sidecar = Sidecar.start(config, Clock.systemUTC())) {
       Path script = Scripts.extract(Scripts.LAUNCH_SCRIPT, run.resolve("scripts"));
       EnterpriseGatewayRunner.writeKernelspecs(run, egHome, script, sidecar.url(), sidecar.tokenFile(), "2");
-      Map<String, String> env = new java.util.HashMap<>(Map.of("EG_PORT_RANGE", "40000..49999",
+      Map<String, String> env = new java.util.HashMap<>(Map.of("EG_PORT_RANGE", "10000..19999",
           "PYTHONPATH", PluginPackage.writeFolder(run.resolve("python")).getParent().toString()));
       if (!pollInterval.isEmpty()) {
         env.put("EG_POLL_INTERVAL", pollInterval);

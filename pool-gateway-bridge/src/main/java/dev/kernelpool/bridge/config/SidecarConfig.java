@@ -93,7 +93,7 @@ public record SidecarConfig(
   private static String portRange(String text) {
     java.util.regex.Matcher m = PORT_RANGE.matcher(text.trim());
     if (!m.matches()) {
-      throw new ConfigException("local.portRange: expected lower..upper such as 50000..59999, or 0..0, got \"" + text + "\"");
+      throw new ConfigException("local.portRange: expected lower..upper such as 20000..29999, or 0..0, got \"" + text + "\"");
     }
     int lower = Integer.parseInt(m.group(1));
     int upper = Integer.parseInt(m.group(2));

@@ -173,6 +173,11 @@ final class KubernetesGateway implements AutoCloseable {
     }
     if (node != null) {
       egEnv.put("EG_RESPONSE_IP", node.gateway()); // where EG's kernel pods report: the only address pods reach
+    } else {
+      // the kubelet stand-in runs EG's pods on the host's network, not in a pod's own: their ports,
+      // picked by EG's launcher and bound by the kernel a moment later, must lie where the host's
+      // outgoing connections cannot take them first (a cold kernel died of that, "Address already in use")
+      egEnv.put("EG_PORT_RANGE", SidecarProcess.EG_PORTS);
     }
     egEnv.putAll(env);
     eg = EnterpriseGatewayRunner.start(home, dir, dir, egEnv, List.of(runner.toString()));

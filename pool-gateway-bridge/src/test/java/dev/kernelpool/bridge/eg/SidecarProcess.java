@@ -26,10 +26,13 @@ final class SidecarProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** Apart from {@link #EG_PORTS}, as docs/enterprise-gateway.md advises. */
-  static final String POOL_PORTS = "50000..59999";
-  /** EG's {@code EG_PORT_RANGE} in the suite. */
-  static final String EG_PORTS = "40000..49999";
+  /** Apart from {@link #EG_PORTS} and below the ephemeral ports, as docs/enterprise-gateway.md advises. */
+  static final String POOL_PORTS = "20000..29999";
+  /**
+   * EG's {@code EG_PORT_RANGE} in the suites: below Linux's ephemeral ports (32768 and up), which any
+   * outgoing connection on the host may take between EG's launcher picking a port and the kernel binding it.
+   */
+  static final String EG_PORTS = "10000..19999";
 
   private final Process process;
   private final String url;

@@ -23,6 +23,13 @@ import java.util.concurrent.TimeUnit;
  * kernel images do, and reports to EG: a cold start for real.
  */
 public final class KernelPodRuntime implements KubeletSimulator.PodRuntime, AutoCloseable {
+  /**
+   * The ports pool pods' kernels take. Pods run here on the host's network, not in one of their own,
+   * and a launcher picks its kernel's ports before the kernel binds them: within the host's ephemeral
+   * ports (32768 and up) any outgoing connection could take one first. EG's pods take EG's
+   * {@code EG_PORT_RANGE}, which the suites set apart from this.
+   */
+  public static final String POOL_POD_PORTS = "20000..29999";
   private final Path dir;
   private final Path launcher;
   private final Optional<Path> egLauncher;
@@ -60,8 +67,9 @@ public final class KernelPodRuntime implements KubeletSimulator.PodRuntime, Auto
             "--RemoteProcessProxy.response-address", env.get("EG_RESPONSE_ADDRESS"),
             "--RemoteProcessProxy.public-key", env.get("EG_PUBLIC_KEY"),
             "--ip", pod.path("status").path("podIP").asText("127.0.0.1"),
+            "--RemoteProcessProxy.port-range", POOL_POD_PORTS,
             "--kernel-name", env.get("KERNEL_NAME"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
     if (egs) {
       builder.environment().putAll(env);
     }
@@ -71,6 +79,11 @@ public final class KernelPodRuntime implements KubeletSimulator.PodRuntime, Auto
     Process p = builder.start();
     running.put(pod.path("metadata").path("namespace").asText() + "/" + name, p);
     p.onExit().thenRun(exited);
+  }
+
+  /** What the pod's kernel printed: its launcher's and ipykernel's output. */
+  public Path log(String podName) {
+    return dir.resolve(podName + ".log");
   }
 
   @Override
