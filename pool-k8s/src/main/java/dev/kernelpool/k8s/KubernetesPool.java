@@ -58,6 +58,8 @@ public final class KubernetesPool implements AutoCloseable {
   private final PoolEvents events;
   private final Leadership leadership;
   private final Reconciler reconciler;
+  /** The pods this replica created that its informer has not shown proven yet. */
+  private final PendingCreates pending;
 
   public KubernetesPool(KubeClients clients, Settings settings, PodTemplate.Settings template, Planner planner,
       LaunchRecorder launches, Function<String, List<PoolProfile>> declared, Clock clock) {
@@ -87,7 +89,7 @@ public final class KubernetesPool implements AutoCloseable {
     leadership = new Leadership(clients.calls(), new Leadership.Settings(settings.leaseNamespace(),
         settings.pool() + "-leader", settings.identity(), settings.leaseDuration(), settings.renewDeadline(),
         settings.retryPeriod()), () -> ref[0].trigger());
-    PendingCreates pending = new PendingCreates(clock, proof);
+    pending = new PendingCreates(clock, proof);
     reconciler = new Reconciler(cache, new SnapshotBuilder(cache, settings.pool(), launches, declared, () -> pending.pods(null), template.footprint()),
         pending, planner, pods, events, history, leadership::isLeader, settings.pool(), clock, settings.reconcile());
     ref[0] = reconciler;
@@ -121,6 +123,23 @@ public final class KubernetesPool implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The pool pod named {@code name}, waiting up to {@code wait} for the informer to show it when
+   * this replica created it and the informer has not shown it proven yet: a launcher can report
+   * within milliseconds of its pod's create, and an informer re-establishing its watch shows
+   * nothing for a second (seen: a pool pod's report rejected, the pod never warm). A name this
+   * replica is not expecting is answered at once, so a forged report holds no handler.
+   */
+  public Optional<PoolPod> awaitPod(String name, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Optional<PoolPod> pod = findPod(name);
+    while (pod.isEmpty() && pending.expects(name) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      pod = findPod(name);
+    }
+    return pod;
   }
 
   /** The pool pod as the cache holds it now. */

@@ -52,15 +52,16 @@ public final class KubernetesBackend implements KernelBackend {
    * A report names its pod by the kernel id: it must be a pod the pool made (proven, {@link
    * dev.kernelpool.k8s.pods.PodProof}), still starting, and the report must come from that pod's
    * IP. A pod a user planted with the pool's labels, or a process elsewhere that read a pool pod's
-   * environment, cannot pass.
+   * environment, cannot pass. A report that outruns the informer waits for it: for a pod this
+   * replica created, up to {@link #POD_IP_WAIT} for the pod and as long again for its IP.
    */
   @Override
   public boolean authentic(LauncherResponse response, java.net.InetAddress peer) {
-    Optional<PoolPod> pod = pool.findPod(response.kernelId()).filter(p -> !p.isWarm() && !p.isClaimed());
-    if (pod.isEmpty()) {
-      return false;
-    }
     try {
+      Optional<PoolPod> pod = pool.awaitPod(response.kernelId(), POD_IP_WAIT).filter(p -> !p.isWarm() && !p.isClaimed());
+      if (pod.isEmpty()) {
+        return false;
+      }
       return pool.podIp(pod.get(), POD_IP_WAIT).map(ip -> ip.equals(peer.getHostAddress())).orElse(false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

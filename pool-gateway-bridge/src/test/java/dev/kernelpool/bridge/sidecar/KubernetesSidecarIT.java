@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kernelpool.core.snapshot.MemberState;
+import dev.kernelpool.bridge.launcher.PayloadException;
 import dev.kernelpool.k8s.testing.ClusterExtension;
+import dev.kernelpool.k8s.testing.Faults;
 import dev.kernelpool.k8s.testing.InMemoryCluster;
+import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,5 +38,33 @@ class KubernetesSidecarIT extends KubernetesSidecarSuite {
     assertThat(a.body().path("reason").asText()).isEqualTo("resize_failed");
     sidecar.setPaused(false);
     await().atMost(WAIT).until(() -> poolPods().stream().noneMatch(p -> name(p).equals(small)));
+  }
+
+  /**
+   * A launcher can report within milliseconds of its pod's create, before the sidecar's informer
+   * shows the pod: seen when the pod watch was being re-established, and the report was rejected as
+   * UNAUTHENTIC, the pod never warm until its start timeout replaced it (2 minutes). Only this server
+   * can hold watch events back; the report waits for the informer instead.
+   */
+  @Test
+  void aLaunchReportThatOutrunsTheInformerWaitsForItsPodAndItsPodBecomesWarm() throws Exception {
+    Faults faults = ((InMemoryCluster) cluster).server().faults();
+    faults.holdWatchEvents(true);
+    try {
+      Sidecar sidecar = sidecar("replica-0", 1);
+      await().atMost(WAIT).until(() -> !poolPods().isEmpty());
+      String pod = name(poolPods().get(0));
+      // ipykernel prints its banner once started, after its launcher's report
+      await().atMost(WAIT).until(() -> Files.isRegularFile(runtime().log(pod))
+          && Files.readString(runtime().log(pod)).contains("To connect another client"));
+      assertThat(sidecar.registry().all()).as("the informer has shown nothing yet").noneMatch(k -> k.state() == MemberState.WARM);
+      assertThat(sidecar.responseListener().rejectedCount(PayloadException.Reason.UNAUTHENTIC)).isZero();
+      faults.holdWatchEvents(false);
+      await().atMost(WAIT).until(() -> sidecar.registry().count(MemberState.WARM) == 1);
+      assertThat(sidecar.registry().all().get(0).id()).isEqualTo(pod);
+      assertThat(sidecar.responseListener().rejectedCount(PayloadException.Reason.UNAUTHENTIC)).isZero();
+    } finally {
+      faults.holdWatchEvents(false);
+    }
   }
 }

@@ -85,6 +85,11 @@ abstract class KubernetesSidecarSuite {
       kernels.stop(namespace, name);
     }
 
+    /** What the pod's kernel printed. */
+    Path log(String podName) {
+      return kernels.log(podName);
+    }
+
     @Override
     public void close() {
       kernels.stopAll();

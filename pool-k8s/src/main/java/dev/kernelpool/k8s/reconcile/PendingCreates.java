@@ -51,6 +51,11 @@ public final class PendingCreates implements ClusterCache.Listener {
     return out;
   }
 
+  /** Whether a pod named {@code name} (in any namespace) is still expected. */
+  public boolean expects(String name) {
+    return pods(null).stream().anyMatch(p -> name.equals(p.getMetadata().getName()));
+  }
+
   @Override
   public void podChanged(Optional<V1Pod> before, Optional<V1Pod> after) {
     if (after.isEmpty()) {

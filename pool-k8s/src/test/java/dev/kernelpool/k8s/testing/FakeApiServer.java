@@ -408,6 +408,10 @@ public final class FakeApiServer implements AutoCloseable {
       }
       long lastWrite = System.currentTimeMillis();
       while (!closed && System.currentTimeMillis() < deadline && faults.watchGeneration() == generation) {
+        if (faults.watchEventsHeld()) {
+          Thread.sleep(20);
+          continue;
+        }
         List<ObjectStore.Change> changes;
         try {
           changes = store.changesAfter(from, Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())),

@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 
 /**
  * Switches that make the API server misbehave: answer with an error, go down altogether, answer
- * slowly, or drop every open watch.
+ * slowly, drop every open watch, or hold watch events back (an informer that lags behind).
  */
 public final class Faults {
   private record Rule(Predicate<ApiRequest> which, int status, AtomicInteger remaining) {}
@@ -18,6 +18,7 @@ public final class Faults {
   private final AtomicLong watchGeneration = new AtomicLong();
   private volatile boolean down;
   private volatile long latencyMillis;
+  private volatile boolean watchEventsHeld;
 
   /** The next {@code times} requests matching {@code which} are answered with {@code status}. */
   public void fail(Predicate<ApiRequest> which, int status, int times) {
@@ -42,11 +43,24 @@ public final class Faults {
     watchGeneration.incrementAndGet();
   }
 
+  /**
+   * Held: open watches stay open but deliver no event, as an informer re-establishing its watch or
+   * behind a slow API server sees nothing for a while; released, they deliver what changed meanwhile.
+   */
+  public void holdWatchEvents(boolean held) {
+    this.watchEventsHeld = held;
+  }
+
   /** Clears every switch. */
   public void reset() {
     rules.clear();
     down = false;
     latencyMillis = 0;
+    watchEventsHeld = false;
+  }
+
+  boolean watchEventsHeld() {
+    return watchEventsHeld;
   }
 
   long watchGeneration() {
