@@ -183,6 +183,22 @@ public final class ClaimService {
         .orElse(timeout);
   }
 
+  /**
+   * How long the personalization's confirmation may take once EG has the kernel: the step timeout,
+   * and never so long that the answer could miss the script's deadline. Stopping a kernel whose
+   * confirmation failed, and the answer itself, come after it: with 50 ms left, a busy host's
+   * script saw its deadline first and launched cold as well (EG got two kernels for one launch).
+   */
+  private Duration confirmTimeout(ClaimRequest request) {
+    return request.deadline()
+        .map(d -> Duration.ofMillis(Math.max(1, d.toEpochMilli() - ANSWER_MARGIN_MS - clock.millis())))
+        .filter(left -> left.compareTo(timeout) < 0)
+        .orElse(timeout);
+  }
+
+  /** Time left between a confirmation's end and the deadline: to stop a kernel and answer. */
+  private static final long ANSWER_MARGIN_MS = 300;
+
   /** What a hand-off may take after the last deadline check (deliver is one local TCP send). */
   private static final long DEADLINE_MARGIN_MS = 300;
 
@@ -221,7 +237,7 @@ public final class ClaimService {
       try {
         // EG has the kernel now: the answer must reach the script before its deadline, or it
         // would launch cold as well
-        personalizer.confirm(personalizing, deliveryTimeout(request));
+        personalizer.confirm(personalizing, confirmTimeout(request));
       } catch (Personalizer.PersonalizationException e) {
         return failedAfterDelivery(kernel, request, e, millis, resize.outcome(), process);
       } finally {
@@ -248,7 +264,12 @@ public final class ClaimService {
       String resize, Optional<KernelProcess> process) {
     LOG.warn("pool kernel {} was handed to kernel {} but its personalization failed ({}): stopping it, EG restarts it",
         kernel.id(), request.kernelId(), e.getMessage());
-    backend.stop(kernel);
+    // The answer must not wait for the stop: stopping a hung kernel can take seconds (its comm port
+    // not accepting, an API call), and a script whose deadline passes meanwhile launches cold as
+    // well. Rare (a kernel that hangs mid-claim), so a thread of its own rather than a pool.
+    Thread stopper = new Thread(() -> backend.stop(kernel), "claim-stop-" + kernel.id());
+    stopper.setDaemon(true);
+    stopper.start();
     metrics.claim(kernel.profile().namespace(), kernel.profile().kernelspec(), "error");
     metrics.fallback("personalize_failed");
     return new ClaimOutcome.Hit(kernel.id(), millis, resize, process);

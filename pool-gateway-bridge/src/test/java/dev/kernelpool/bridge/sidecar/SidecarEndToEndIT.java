@@ -156,6 +156,28 @@ class SidecarEndToEndIT {
     SidecarFixture.awaitWarm(sidecar, 2);
   }
 
+  /**
+   * The answer to a claim whose personalization never confirms comes well before the script's
+   * deadline: the script would otherwise launch cold too (seen under a busy loop: the confirmation
+   * was allowed until 50 ms before the deadline, and the answer waited for the hung kernel to be
+   * stopped, once 2 s). Here the deadline (1.2 s) is nearer than the claim step's timeout (2 s), so
+   * the deadline is what bounds the confirmation.
+   */
+  @Test
+  void aClaimWhosePersonalizationNeverConfirmsIsAnsweredWellBeforeTheScriptsDeadline() throws Exception {
+    for (var k : sidecar.registry().all()) {
+      k.launch().orElseThrow().pid().ifPresent(pid -> signal("STOP", pid));
+    }
+    long sent = System.currentTimeMillis();
+    SidecarFixture.Answer a = SidecarFixture.claim(sidecar, eg, UUID.randomUUID().toString(), Map.of(), 1200);
+    long answered = System.currentTimeMillis();
+
+    assertThat(a.status()).as("EG has the kernel: a hit, so the script does not launch cold").isEqualTo(200);
+    assertThat(sidecar.metrics().claims("local", "python3", "error")).isEqualTo(1);
+    assertThat(sent + 1200 - answered).as("ms left before the deadline when the answer came").isGreaterThanOrEqualTo(100);
+    SidecarFixture.awaitWarm(sidecar, 2);
+  }
+
   @Test
   void aKernelThatDiesWhileWarmIsReplaced() throws Exception {
     var victim = sidecar.registry().all().get(0);
